@@ -1,0 +1,33 @@
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { migrate } from './migrate'
+import type { WritableDb } from './types'
+
+export type OpenDatabaseOptions = {
+  /** better-sqlite3's `nativeBinding`: the Electron shell passes its Electron-ABI build here. */
+  nativeBinding?: string
+  readonly?: boolean
+}
+
+/**
+ * Opens (creating if needed) the cache database at `file` and migrates it to the latest schema.
+ *
+ * WAL, foreign keys on, `synchronous = NORMAL` (durable at checkpoints, never corrupt), a busy timeout so the app and
+ * the CLI can share one data folder.
+ */
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): WritableDb {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+  const db = new Database(file, {
+    nativeBinding: options.nativeBinding,
+    readonly: options.readonly ?? false
+  }) as WritableDb
+  db.pragma('busy_timeout = 10000')
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = NORMAL')
+  }
+  db.pragma('foreign_keys = ON')
+  if (!options.readonly) migrate(db)
+  return db
+}

@@ -1,0 +1,32 @@
+import type { RecordingDetail, RecordingId, RecordingPage, RecordingQuery } from '../domain'
+
+/** A saved set of list filters. */
+export type SavedView = { id: number; name: string; query: RecordingQuery; createdAtMs: number }
+
+/** Requests of the recording list and the player. */
+export type RecordingChannels = {
+  'recordings:search': (query: RecordingQuery) => RecordingPage
+  /** Everything but the snapshots; `null` when the recording is not in the cache. */
+  'recordings:get': (id: RecordingId) => RecordingDetail | null
+  /**
+   * One stored chunk: the window's rrweb events as a JSON array, compressed with raw deflate.
+   *
+   * Bytes, not objects: the renderer inflates (DecompressionStream 'deflate-raw') and parses, which is several
+   * times cheaper than structured-cloning event objects. `null` when the chunk does not exist.
+   */
+  'recordings:get-chunk': (id: RecordingId, seq: number) => Uint8Array | null
+  'recordings:mark-viewed': (id: RecordingId, viewed: boolean) => void
+  'views:list': () => SavedView[]
+  'views:save': (name: string, query: RecordingQuery) => SavedView
+  'views:delete': (id: number) => void
+}
+
+export const RECORDING_CHANNELS = {
+  'recordings:search': true,
+  'recordings:get': true,
+  'recordings:get-chunk': true,
+  'recordings:mark-viewed': true,
+  'views:list': true,
+  'views:save': true,
+  'views:delete': true
+} as const satisfies Record<keyof RecordingChannels, true>
