@@ -9,10 +9,12 @@ import type { AppChannels, AppEvents } from './contract/app-channels'
 import { APP_CHANNELS } from './contract/app-channels'
 import type { RecordingChannels } from './contract/recording-channels'
 import { RECORDING_CHANNELS } from './contract/recording-channels'
+import type { AssetChannels, AssetEvents } from './contract/asset-channels'
+import { ASSET_CHANNELS } from './contract/asset-channels'
 
-export type InvokeChannels = AppChannels & RecordingChannels
+export type InvokeChannels = AppChannels & RecordingChannels & AssetChannels
 
-export type EventChannels = AppEvents
+export type EventChannels = AppEvents & AssetEvents
 
 export type InvokeChannel = keyof InvokeChannels
 export type InvokeArgs<C extends InvokeChannel> = Parameters<InvokeChannels[C]>
@@ -22,7 +24,8 @@ export type EventChannel = keyof EventChannels
 /** Runtime list of channels for the preload allowlist and the web host; `satisfies` fails the build on drift. */
 export const INVOKE_CHANNELS = {
   ...APP_CHANNELS,
-  ...RECORDING_CHANNELS
+  ...RECORDING_CHANNELS,
+  ...ASSET_CHANNELS
 } as const satisfies Record<InvokeChannel, true>
 
 /** What the core implements: one handler per channel. */

@@ -1,7 +1,8 @@
 import type { Command } from '../command'
+import { assetsCommand } from './assets-command'
 import { importCommand } from './import-command'
 import { recordingsCommand } from './recordings-command'
 import { statsCommand } from './stats-command'
 
 /** Every `tapedeck` command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [importCommand, statsCommand, recordingsCommand]
+export const COMMANDS: readonly Command[] = [importCommand, statsCommand, recordingsCommand, assetsCommand]
