@@ -25,6 +25,6 @@ export function parseDurationOption(name: string, value: string | undefined): nu
   if (value === undefined) return undefined
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?$/.exec(value.trim())
   if (!match) throw new UsageError(`--${name} expects a duration like 30m, 1d or 90s, got "${value}"`)
-  const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[match[2] ?? 's']
-  return Number(match[1]) * unitMs
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
+  return Number(match[1]) * (units[match[2] ?? 's'] ?? 1000)
 }

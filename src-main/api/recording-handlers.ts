@@ -1,0 +1,26 @@
+import type { RecordingChannels, SavedView } from '@shared/contract/recording-channels'
+import type { RecordingQuery } from '@shared/domain'
+import {
+  getRecordingDetail,
+  getSnapshotChunk,
+  markRecordingViewed,
+  searchRecordings
+} from '../db/recording-queries'
+import { deleteSavedView, listSavedViews, saveView } from '../db/saved-view-queries'
+import type { AppContext } from '../core/app-context'
+
+type Handlers<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => R | Promise<R> : never }
+
+/** Handlers of the recording list and player channels, over the cache of `context`. */
+export function createRecordingHandlers(context: AppContext): Handlers<RecordingChannels> {
+  const { db } = context
+  return {
+    'recordings:search': (query: RecordingQuery) => searchRecordings(db, query),
+    'recordings:get': (id) => getRecordingDetail(db, id),
+    'recordings:get-chunk': (id, seq) => getSnapshotChunk(db, id, seq),
+    'recordings:mark-viewed': (id, viewed) => markRecordingViewed(db, id, viewed),
+    'views:list': (): SavedView[] => listSavedViews(db),
+    'views:save': (name, query) => saveView(db, name, query),
+    'views:delete': (id) => deleteSavedView(db, id)
+  }
+}

@@ -1,0 +1,343 @@
+import type {
+  ActivitySegment,
+  PersonId,
+  RecordingDetail,
+  RecordingException,
+  RecordingId,
+  RecordingPage,
+  RecordingQuery,
+  RecordingSummary,
+  RecordingWindow,
+  SnapshotChunkInfo,
+  StackFrame,
+  TimelineItem,
+  TimelineItemKind
+} from '@shared/domain'
+import type { ReadableDb, WritableDb } from './types'
+
+const DEFAULT_LIMIT = 50
+const MAX_LIMIT = 1000
+
+type RecordingRow = {
+  id: string
+  distinct_id: string | null
+  person_id: string | null
+  email: string | null
+  name: string | null
+  start_ms: number
+  end_ms: number
+  duration_ms: number
+  active_ms: number
+  click_count: number
+  keypress_count: number
+  mouse_activity_count: number
+  console_log_count: number
+  console_warn_count: number
+  console_error_count: number
+  exception_count: number
+  start_url: string | null
+  window_count: number
+  event_count: number
+  viewed_at_ms: number | null
+  broken_reason: string | null
+  snapshot_source: string
+}
+
+const SUMMARY_COLUMNS = `r.id, r.distinct_id, r.person_id, p.email, p.name, r.start_ms, r.end_ms, r.duration_ms, r.active_ms,
+  r.click_count, r.keypress_count, r.mouse_activity_count, r.console_log_count, r.console_warn_count,
+  r.console_error_count, r.exception_count, r.start_url, r.window_count, r.event_count, r.viewed_at_ms,
+  r.broken_reason, r.snapshot_source`
+
+function rowToSummary(row: RecordingRow): RecordingSummary {
+  return {
+    id: row.id as RecordingId,
+    distinctId: row.distinct_id,
+    personId: row.person_id as PersonId | null,
+    personEmail: row.email,
+    personName: row.name,
+    startedAtMs: row.start_ms,
+    endedAtMs: row.end_ms,
+    durationMs: row.duration_ms,
+    activeMs: row.active_ms,
+    clickCount: row.click_count,
+    keypressCount: row.keypress_count,
+    mouseActivityCount: row.mouse_activity_count,
+    consoleLogCount: row.console_log_count,
+    consoleWarnCount: row.console_warn_count,
+    consoleErrorCount: row.console_error_count,
+    exceptionCount: row.exception_count,
+    startUrl: row.start_url,
+    windowCount: row.window_count,
+    eventCount: row.event_count,
+    viewed: row.viewed_at_ms !== null,
+    brokenReason: row.broken_reason,
+    snapshotSource: row.snapshot_source === 'mobile' ? 'mobile' : row.snapshot_source === 'web' ? 'web' : 'unknown'
+  }
+}
+
+const ORDER_BY: Record<NonNullable<RecordingQuery['sort']>, string> = {
+  latest: 'r.rowid DESC',
+  oldest: 'r.rowid ASC',
+  longest: 'r.duration_ms DESC, r.rowid DESC',
+  'most-active': 'r.active_ms DESC, r.rowid DESC',
+  'most-errors': '(r.exception_count + r.console_error_count) DESC, r.rowid DESC'
+}
+
+/**
+ * Turns what a person types into an FTS5 query: every word must match, as a phrase (so `jane.doe@x.com` matches the
+ * tokens in order), and the last word as a prefix (search as you type). Returns null for blank input.
+ */
+export function toFtsQuery(text: string): string | null {
+  const words = text
+    .split(/\s+/)
+    .map((word) => word.replace(/"/g, ' ').trim())
+    .filter((word) => /[\p{L}\p{N}]/u.test(word))
+  if (words.length === 0) return null
+  return words.map((word, index) => `"${word}"${index === words.length - 1 ? '*' : ''}`).join(' ')
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
+
+/** Builds the WHERE clause and its named parameters for a recording query. Values are always parameters. */
+function buildFilter(query: RecordingQuery): { where: string; params: Record<string, unknown>; fts: boolean } {
+  const clauses: string[] = []
+  const params: Record<string, unknown> = {}
+  const fts = query.text ? toFtsQuery(query.text) : null
+  if (fts) {
+    clauses.push('r.rowid IN (SELECT rowid FROM recordings_fts WHERE recordings_fts MATCH @fts)')
+    params.fts = fts
+  }
+  if (query.fromMs !== undefined) {
+    clauses.push('r.start_ms >= @fromMs')
+    params.fromMs = query.fromMs
+  }
+  if (query.toMs !== undefined) {
+    clauses.push('r.start_ms <= @toMs')
+    params.toMs = query.toMs
+  }
+  if (query.minDurationMs !== undefined) {
+    clauses.push('r.duration_ms >= @minDurationMs')
+    params.minDurationMs = query.minDurationMs
+  }
+  if (query.maxDurationMs !== undefined) {
+    clauses.push('r.duration_ms <= @maxDurationMs')
+    params.maxDurationMs = query.maxDurationMs
+  }
+  if (query.minActiveMs !== undefined) {
+    clauses.push('r.active_ms >= @minActiveMs')
+    params.minActiveMs = query.minActiveMs
+  }
+  if (query.hasExceptions !== undefined) clauses.push(query.hasExceptions ? 'r.exception_count > 0' : 'r.exception_count = 0')
+  if (query.hasConsoleErrors !== undefined) {
+    clauses.push(query.hasConsoleErrors ? 'r.console_error_count > 0' : 'r.console_error_count = 0')
+  }
+  if (query.viewed !== undefined) clauses.push(query.viewed ? 'r.viewed_at_ms IS NOT NULL' : 'r.viewed_at_ms IS NULL')
+  if (query.person) {
+    clauses.push(`(r.person_id = @person OR r.distinct_id = @person
+      OR r.person_id IN (SELECT id FROM persons WHERE email = @person COLLATE NOCASE)
+      OR r.person_id IN (SELECT person_id FROM person_distinct_ids WHERE distinct_id = @person))`)
+    params.person = query.person
+  }
+  if (query.urlContains) {
+    clauses.push(`r.urls LIKE @urlLike ESCAPE '\\'`)
+    params.urlLike = `%${escapeLike(query.urlContains)}%`
+  }
+  if (query.performedEvent) {
+    clauses.push('EXISTS (SELECT 1 FROM events e WHERE e.session_id = r.id AND e.event = @performedEvent)')
+    params.performedEvent = query.performedEvent
+  }
+  return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params, fts: fts !== null }
+}
+
+/**
+ * One page of the recording list: filtered, searched (FTS5) and sorted; `total` counts every match.
+ *
+ * Latest first by default. `limit` defaults to 50 (at most 1000).
+ */
+export function searchRecordings(db: ReadableDb, query: RecordingQuery = {}): RecordingPage {
+  const { where, params } = buildFilter(query)
+  const limit = Math.min(Math.max(1, Math.floor(query.limit ?? DEFAULT_LIMIT)), MAX_LIMIT)
+  const offset = Math.max(0, Math.floor(query.offset ?? 0))
+  const order = ORDER_BY[query.sort ?? 'latest'] ?? ORDER_BY.latest
+  const rows = db
+    .prepare(
+      `SELECT ${SUMMARY_COLUMNS} FROM recordings r LEFT JOIN persons p ON p.id = r.person_id
+       ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`
+    )
+    .all({ ...params, limit, offset }) as RecordingRow[]
+  const { total } = db.prepare(`SELECT count(*) AS total FROM recordings r ${where}`).get(params) as { total: number }
+  return { total, offset, recordings: rows.map(rowToSummary) }
+}
+
+/** One recording's list row, or undefined. */
+export function getRecordingSummary(db: ReadableDb, id: string): RecordingSummary | undefined {
+  const row = db
+    .prepare(`SELECT ${SUMMARY_COLUMNS} FROM recordings r LEFT JOIN persons p ON p.id = r.person_id WHERE r.id = ?`)
+    .get(id) as RecordingRow | undefined
+  return row ? rowToSummary(row) : undefined
+}
+
+type ExceptionDbRow = {
+  id: number
+  session_id: string
+  window_id: string | null
+  timestamp_ms: number
+  type: string | null
+  message: string | null
+  level: string | null
+  handled: number | null
+  frames: string
+  stack_text: string | null
+  source: 'event' | 'console' | 'custom'
+  issue_id: string | null
+}
+
+function rowToException(row: ExceptionDbRow): RecordingException {
+  let frames: StackFrame[] = []
+  try {
+    frames = JSON.parse(row.frames) as StackFrame[]
+  } catch {
+    frames = []
+  }
+  return {
+    id: row.id,
+    sessionId: row.session_id,
+    windowId: row.window_id,
+    timestampMs: row.timestamp_ms,
+    type: row.type,
+    message: row.message,
+    level: row.level,
+    handled: row.handled === null ? null : row.handled === 1,
+    frames,
+    stackText: row.stack_text,
+    source: row.source,
+    issueId: row.issue_id
+  }
+}
+
+/** The exceptions of a session (from `$exception` events and from the recording's console), in time order. */
+export function listSessionExceptions(db: ReadableDb, sessionId: string): RecordingException[] {
+  return (
+    db
+      .prepare(
+        `SELECT id, session_id, window_id, timestamp_ms, type, message, level, handled, frames, stack_text, source, issue_id
+         FROM exceptions WHERE session_id = ? ORDER BY timestamp_ms, id`
+      )
+      .all(sessionId) as ExceptionDbRow[]
+  ).map(rowToException)
+}
+
+/**
+ * Everything the player needs but the snapshots: windows, activity segments, chunk index, exceptions and the
+ * inspector's timeline (the recording's own items plus the session's analytics events). Null when not cached.
+ */
+export function getRecordingDetail(db: ReadableDb, id: string): RecordingDetail | null {
+  const summary = getRecordingSummary(db, id)
+  if (!summary) return null
+  const extra = db
+    .prepare(`SELECT urls, has_network, source_path FROM recordings WHERE id = ?`)
+    .get(id) as { urls: string; has_network: number; source_path: string | null }
+  const windows = (
+    db
+      .prepare(
+        `SELECT window_id, window_index, first_ms, last_ms, event_count, start_url FROM recording_windows
+         WHERE recording_id = ? ORDER BY window_index`
+      )
+      .all(id) as { window_id: string; window_index: number; first_ms: number; last_ms: number; event_count: number; start_url: string | null }[]
+  ).map(
+    (w): RecordingWindow => ({
+      windowId: w.window_id,
+      index: w.window_index,
+      firstMs: w.first_ms,
+      lastMs: w.last_ms,
+      eventCount: w.event_count,
+      startUrl: w.start_url
+    })
+  )
+  const segments = (
+    db
+      .prepare(
+        `SELECT window_id, start_ms, end_ms, is_active FROM recording_segments WHERE recording_id = ? ORDER BY start_ms, rowid`
+      )
+      .all(id) as { window_id: string; start_ms: number; end_ms: number; is_active: number }[]
+  ).map(
+    (s): ActivitySegment => ({ windowId: s.window_id, startMs: s.start_ms, endMs: s.end_ms, isActive: s.is_active === 1 })
+  )
+  const chunks = (
+    db
+      .prepare(
+        `SELECT seq, window_id, first_ms, last_ms, event_count, has_full_snapshot, length(data) AS byte_length
+         FROM snapshot_chunks WHERE recording_id = ? ORDER BY seq`
+      )
+      .all(id) as { seq: number; window_id: string; first_ms: number; last_ms: number; event_count: number; has_full_snapshot: number; byte_length: number }[]
+  ).map(
+    (c): SnapshotChunkInfo => ({
+      seq: c.seq,
+      windowId: c.window_id,
+      firstMs: c.first_ms,
+      lastMs: c.last_ms,
+      eventCount: c.event_count,
+      hasFullSnapshot: c.has_full_snapshot === 1,
+      byteLength: c.byte_length
+    })
+  )
+  const recordingItems = db
+    .prepare(
+      `SELECT timestamp_ms, window_id, kind, level, label, detail FROM recording_items WHERE recording_id = ?
+       ORDER BY timestamp_ms, rowid`
+    )
+    .all(id) as { timestamp_ms: number; window_id: string | null; kind: TimelineItemKind; level: string | null; label: string; detail: string | null }[]
+  const eventItems = db
+    .prepare(
+      `SELECT timestamp_ms, window_id, event, url FROM events WHERE session_id = ? ORDER BY timestamp_ms`
+    )
+    .all(id) as { timestamp_ms: number; window_id: string | null; event: string; url: string | null }[]
+  const items: TimelineItem[] = [
+    ...recordingItems.map((i) => ({
+      timestampMs: i.timestamp_ms,
+      windowId: i.window_id,
+      kind: i.kind,
+      level: i.level,
+      label: i.label,
+      detail: i.detail
+    })),
+    ...eventItems.map(
+      (e): TimelineItem => ({
+        timestampMs: e.timestamp_ms,
+        windowId: e.window_id,
+        kind: e.event === '$exception' ? 'exception' : 'event',
+        level: e.event === '$exception' ? 'error' : null,
+        label: e.event,
+        detail: e.url
+      })
+    )
+  ].sort((a, b) => a.timestampMs - b.timestampMs)
+  return {
+    summary,
+    urls: JSON.parse(extra.urls) as string[],
+    windows,
+    segments,
+    chunks,
+    exceptions: listSessionExceptions(db, id),
+    items,
+    hasNetwork: extra.has_network === 1,
+    sourcePath: extra.source_path
+  }
+}
+
+/**
+ * One stored chunk's bytes: a JSON array of one window's rrweb events, raw-deflate compressed. Null if absent.
+ */
+export function getSnapshotChunk(db: ReadableDb, id: string, seq: number): Uint8Array | null {
+  const row = db.prepare(`SELECT data FROM snapshot_chunks WHERE recording_id = ? AND seq = ?`).get(id, seq) as
+    | { data: Buffer }
+    | undefined
+  return row ? new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength) : null
+}
+
+/** Marks a recording viewed (now) or unviewed. Unknown ids are ignored. */
+export function markRecordingViewed(db: WritableDb, id: string, viewed: boolean, nowMs: number = Date.now()): void {
+  db.prepare(`UPDATE recordings SET viewed_at_ms = ? WHERE id = ?`).run(viewed ? nowMs : null, id)
+}

@@ -1,0 +1,604 @@
+import { createHash } from 'node:crypto'
+import { basename } from 'node:path'
+import { StringDecoder } from 'node:string_decoder'
+import { collectAssetUrls, createAssetScanState } from '../assets/collect-asset-urls'
+import { createCsvReader } from './csv-reader'
+import { csvHeaderKind, csvRecordToEvent, normalizeEvent } from './event-normalize'
+import { extractEventExceptions } from './exception-extract'
+import { ImportError } from './import-error'
+import { csvRecordToPerson, normalizePerson } from './person-normalize'
+import { readInputBytes } from './read-input'
+import { classifyJsonRecord } from './record-kind'
+import { RecordingBuilder, type PreparedRecording, type RecordingIdSource } from './recording-builder'
+import type { EventRow, ExceptionRow, PersonRow } from './rows'
+import { JsonStreamScanner, type PathSegment, type ScanDecision, type ValueKind } from './json-scanner'
+
+/** What one file's import hands to the store, in order. */
+export type FileMessage =
+  | { type: 'recording'; recording: PreparedRecording }
+  | { type: 'events'; events: EventRow[]; exceptions: ExceptionRow[] }
+  | { type: 'persons'; persons: PersonRow[] }
+  | { type: 'progress'; bytes: number }
+
+export type FileKind = 'recording' | 'events' | 'persons' | 'unknown'
+
+export type FileResult = { kind: FileKind; format: string; warnings: string[] }
+
+/** Sends a message to the store; resolves when the store is ready for more (back-pressure). */
+export type EmitMessage = (message: FileMessage) => Promise<void>
+
+const SNIFF_BYTES = 256 * 1024
+const EVENT_BATCH = 2000
+const PERSON_BATCH = 500
+const UUID_IN_NAME = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
+const KNOWN_VERSIONS = new Set(['2023-04-28', '2022-12-02'])
+
+/**
+ * Reads one file of any supported kind and emits prepared recordings and batches of events and persons.
+ *
+ * Throws an `ImportError` with a reason a person can act on when the file cannot be imported; the caller decides
+ * what to keep (the store keeps nothing of a failed file).
+ */
+export async function importFile(path: string, sizeBytes: number, emit: EmitMessage): Promise<FileResult> {
+  if (sizeBytes === 0) throw new ImportError('empty', 'the file is empty')
+  const context = new FileContext(path, emit)
+  let sniff: Buffer[] = []
+  let sniffBytes = 0
+  let mode: 'json' | 'csv' | null = null
+  let scanner: JsonStreamScanner | null = null
+  let csv: CsvImport | null = null
+  let pendingProgress = 0
+
+  const startMode = async (head: Buffer) => {
+    mode = detectTextKind(head)
+    if (mode === 'json') {
+      const recordMode = looksLikeJsonLines(head)
+      scanner = new JsonStreamScanner(context.visitor(recordMode))
+      context.formatHint = recordMode ? 'jsonl' : 'json'
+    } else {
+      csv = new CsvImport(context)
+      context.formatHint = 'csv'
+    }
+  }
+
+  for await (const chunk of readInputBytes(path, sizeBytes, { onBytesRead: (n) => (pendingProgress += n) })) {
+    if (mode === null) {
+      sniff.push(chunk)
+      sniffBytes += chunk.length
+      if (sniffBytes < SNIFF_BYTES) continue
+      const head = Buffer.concat(sniff)
+      sniff = []
+      await startMode(head)
+      await feed(head)
+    } else {
+      await feed(chunk)
+    }
+    if (pendingProgress > 0) {
+      await emit({ type: 'progress', bytes: pendingProgress })
+      pendingProgress = 0
+    }
+  }
+  if (mode === null) {
+    const head = Buffer.concat(sniff)
+    if (head.length === 0 || isBlank(head)) throw new ImportError('empty', 'the file is empty')
+    await startMode(head)
+    await feed(head)
+  }
+  if (scanner !== null) (scanner as JsonStreamScanner).end()
+  if (csv !== null) (csv as CsvImport).end()
+  await context.drain()
+  if (pendingProgress > 0) await emit({ type: 'progress', bytes: pendingProgress })
+  return context.result()
+
+  async function feed(chunk: Buffer): Promise<void> {
+    if (scanner !== null) (scanner as JsonStreamScanner).push(chunk)
+    else if (csv !== null) (csv as CsvImport).push(chunk)
+    await context.drain()
+  }
+}
+
+function isBlank(buf: Buffer): boolean {
+  for (const byte of buf) if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return false
+  return true
+}
+
+/** JSON or CSV, from the first bytes; anything else is refused with what it looks like. */
+function detectTextKind(head: Buffer): 'json' | 'csv' {
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
+    throw new ImportError('unknown-format', 'the file is UTF-16 text; save it as UTF-8')
+  }
+  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++
+  if (i >= head.length) throw new ImportError('empty', 'the file holds only white space')
+  const first = head[i]
+  if (first === 0x7b || first === 0x5b) return 'json'
+  const probe = head.subarray(0, Math.min(head.length, 4096))
+  if (probe.includes(0)) {
+    throw new ImportError('unknown-format', 'binary data: not a JSON, JSON Lines or CSV export')
+  }
+  const firstLine = probe.toString('utf8').split(/\r?\n/, 1)[0]
+  if (firstLine.includes(',') && /^[\x20-\x7e\u00a0-\uffff"]+$/.test(firstLine)) return 'csv'
+  throw new ImportError(
+    'unknown-format',
+    `not a JSON, JSON Lines or CSV export (it starts with "${firstLine.slice(0, 40).replace(/[^\x20-\x7e]/g, '?')}")`
+  )
+}
+
+/** JSON Lines when the first line is a complete JSON value and more follows it. */
+function looksLikeJsonLines(head: Buffer): boolean {
+  const newline = head.indexOf(0x0a)
+  if (newline === -1) return false
+  const firstLine = head.toString('utf8', 0, newline).replace(/^\uFEFF/, '').trim()
+  if (firstLine === '' || (firstLine[0] !== '{' && firstLine[0] !== '[')) return false
+  try {
+    JSON.parse(firstLine)
+  } catch {
+    return false
+  }
+  return !isBlank(head.subarray(newline + 1))
+}
+
+type TopContext = {
+  kind: 'object' | 'array'
+  props: Map<string, unknown>
+  builder: RecordingBuilder | null
+  format: string | null
+}
+
+/** Routes parsed records to builders and batches for one file. */
+class FileContext {
+  formatHint = 'json'
+  private readonly path: string
+  private readonly emit: EmitMessage
+  private readonly queue: FileMessage[] = []
+  private readonly warnings: string[] = []
+  private readonly skipped = new Map<string, number>()
+  private firstSkipped: string | null = null
+  private events: EventRow[] = []
+  private exceptions: ExceptionRow[] = []
+  private persons: PersonRow[] = []
+  private top: TopContext | null = null
+  /** Receives loose rrweb events (a plain array, JSON Lines, blob lines) for the file's one recording. */
+  private streamBuilder: RecordingBuilder | null = null
+  private streamMeta: Record<string, unknown> | null = null
+  private recordings = 0
+  private eventCount = 0
+  private personCount = 0
+  private formats = new Set<string>()
+  private records = 0
+
+  constructor(path: string, emit: EmitMessage) {
+    this.path = path
+    this.emit = emit
+  }
+
+  visitor(recordMode: boolean) {
+    return {
+      onValueStart: (path: readonly PathSegment[], kind: ValueKind): ScanDecision =>
+        recordMode ? 'capture' : this.decide(path, kind),
+      onCapture: (path: readonly PathSegment[], raw: Buffer) => this.capture(path, raw, recordMode),
+      onContainerEnd: (path: readonly PathSegment[]) => {
+        if (path.length === 0) this.finishTop()
+      }
+    }
+  }
+
+  private decide(path: readonly PathSegment[], kind: ValueKind): ScanDecision {
+    const depth = path.length
+    if (depth === 0) {
+      if (kind === 'scalar') return 'capture'
+      this.top = { kind, props: new Map(), builder: null, format: null }
+      return 'descend'
+    }
+    if (kind === 'scalar') return 'capture'
+    const [a, b, c] = path
+    if (depth === 1) {
+      if (this.top?.kind === 'array') return 'capture'
+      if (a === 'data' && kind === 'object') return 'descend'
+      if ((a === 'snapshots' || a === 'results') && kind === 'array') return 'descend'
+      if (a === 'snapshotsByWindowId' && kind === 'object') return 'descend'
+      return 'capture'
+    }
+    if (depth === 2) {
+      if (a === 'data' && b === 'snapshots' && kind === 'array') return 'descend'
+      if (a === 'data' && b === 'snapshotsByWindowId' && kind === 'object') return 'descend'
+      if (a === 'snapshotsByWindowId' && kind === 'array') return 'descend'
+      return 'capture'
+    }
+    if (depth === 3 && a === 'data' && b === 'snapshotsByWindowId' && typeof c === 'string' && kind === 'array') {
+      return 'descend'
+    }
+    return 'capture'
+  }
+
+  private capture(path: readonly PathSegment[], raw: Buffer, recordMode: boolean): void {
+    const text = raw.toString('utf8')
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch (error) {
+      const where = path.length === 0 ? `record ${this.records + 1}` : path.join('.')
+      throw new ImportError('bad-json', `invalid JSON in ${where}: ${(error as Error).message}`)
+    }
+    const depth = path.length
+    if (depth === 0) {
+      this.records++
+      this.routeRecord(value, text, recordMode ? 'jsonl' : 'json')
+      return
+    }
+    const top = this.top!
+    const [a, b, c] = path
+    const isSnapshotItem =
+      (depth === 2 && a === 'snapshots') ||
+      (depth === 3 && a === 'data' && b === 'snapshots') ||
+      (depth === 3 && a === 'snapshotsByWindowId') ||
+      (depth === 4 && a === 'data' && b === 'snapshotsByWindowId')
+    if (isSnapshotItem) {
+      const windowId = a === 'snapshotsByWindowId' ? b : a === 'data' && b === 'snapshotsByWindowId' ? c : undefined
+      if (!top.builder) {
+        top.format = a === 'data' ? (b === 'snapshots' ? 'posthog-export' : 'posthog-export-v1') : 'posthog-pre-v1'
+        top.builder = this.newBuilder(top.format)
+      }
+      addSnapshotItem(top.builder, value, windowId, text)
+      return
+    }
+    if (depth === 2 && a === 'results') {
+      this.records++
+      this.routeRecord(value, text, 'api-page')
+      return
+    }
+    if (depth === 1 && top.kind === 'array') {
+      this.records++
+      this.routeRecord(value, text, 'json-array')
+      return
+    }
+    top.props.set(path.map(String).join('.'), value)
+  }
+
+  /** A top-level object or array has closed. */
+  private finishTop(): void {
+    const top = this.top
+    this.top = null
+    if (!top || top.kind === 'array') return
+    if (top.builder) {
+      this.finishExport(top.builder, top.props)
+      return
+    }
+    if (top.props.has('results')) return
+    // A (pretty-printed) single record: rebuild it from its properties.
+    const record: Record<string, unknown> = {}
+    for (const [key, value] of top.props) {
+      const [head, ...rest] = key.split('.')
+      if (rest.length === 0) record[head] = value
+      else {
+        const parent = (record[head] ??= {}) as Record<string, unknown>
+        parent[rest.join('.')] = value
+      }
+    }
+    if (top.props.has('version') || top.props.has('data.id') || top.props.has('data.person')) {
+      throw new ImportError('no-snapshots', 'a recording export with no snapshots in it')
+    }
+    this.records++
+    this.routeRecord(record, null, 'json')
+  }
+
+  private newBuilder(format: string, id: string | null = null, idSource: RecordingIdSource = 'export') {
+    this.formats.add(format)
+    const assetState = createAssetScanState()
+    return new RecordingBuilder({
+      id,
+      idSource,
+      format,
+      collectAssetUrls: (event, add) => collectAssetUrls(event, add, undefined, assetState)
+    })
+  }
+
+  /** An envelope export (V2, V1, pre-V1, unknown version) is complete: give it its id and person, emit it. */
+  private finishExport(builder: RecordingBuilder, props: Map<string, unknown>): void {
+    const version = props.get('version')
+    if (typeof version === 'string') {
+      builder.format = version === '2022-12-02' ? 'posthog-export-v1' : version === '2023-04-28' ? 'posthog-export-v2' : `export-${version}`
+      if (!KNOWN_VERSIONS.has(version)) {
+        this.warnings.push(
+          version === '2024-04-30'
+            ? 'non-PostHog export envelope 2024-04-30 (raw blob_v2 data): read like a 2023-04-28 export'
+            : `unknown export version "${version}": read like a 2023-04-28 export`
+        )
+      }
+    } else if (builder.format === 'posthog-export') builder.format = 'posthog-export-unversioned'
+    const id = props.get('data.id') ?? props.get('id')
+    if ((typeof id === 'string' && id.trim() !== '') || typeof id === 'number') {
+      builder.id = String(id)
+      builder.idSource = 'export'
+    }
+    applyPerson(builder, props.get('data.person') ?? props.get('person'))
+    this.finishRecording(builder)
+  }
+
+  private routeRecord(value: unknown, text: string | null, container: string): void {
+    const kind = classifyJsonRecord(value)
+    switch (kind) {
+      case 'rrweb-event':
+      case 'blob-line': {
+        if (!this.streamBuilder) {
+          const format =
+            kind === 'blob-line'
+              ? Array.isArray(value)
+                ? 'posthog-blob-v2-jsonl'
+                : 'posthog-blob-v1-jsonl'
+              : container === 'jsonl'
+                ? 'rrweb-jsonl'
+                : 'rrweb-array'
+          this.streamBuilder = this.newBuilder(format, null, 'file-name')
+        }
+        addSnapshotItem(this.streamBuilder, value, undefined, kind === 'rrweb-event' ? (text ?? undefined) : undefined)
+        return
+      }
+      case 'event': {
+        let row: EventRow
+        try {
+          row = normalizeEvent(value)
+        } catch (error) {
+          this.skip((error as Error).message)
+          return
+        }
+        this.formats.add(container === 'api-page' ? 'posthog-events-api' : `posthog-events-${container}`)
+        this.events.push(row)
+        if (row.event === '$exception') {
+          try {
+            this.exceptions.push(...extractEventExceptions(row, JSON.parse(row.properties) as Record<string, unknown>))
+          } catch (error) {
+            this.warnings.push(`$exception ${row.uuid}: ${(error as Error).message}`)
+          }
+        }
+        if (this.events.length >= EVENT_BATCH) this.flushEvents()
+        return
+      }
+      case 'person': {
+        try {
+          this.persons.push(normalizePerson(value))
+        } catch (error) {
+          this.skip((error as Error).message)
+          return
+        }
+        this.formats.add(container === 'api-page' ? 'posthog-persons-api' : `posthog-persons-${container}`)
+        if (this.persons.length >= PERSON_BATCH) this.flushPersons()
+        return
+      }
+      case 'persons-page':
+      case 'events-page': {
+        const results = (value as { results: unknown[] }).results
+        for (const item of results) this.routeRecord(item, null, 'api-page')
+        return
+      }
+      case 'recording-export': {
+        this.routeExportObject(value as Record<string, unknown>)
+        return
+      }
+      default: {
+        if (isRecordingMeta(value)) {
+          this.streamMeta = value as Record<string, unknown>
+          return
+        }
+        this.skip(describeUnknown(value))
+      }
+    }
+  }
+
+  /** An export envelope held in memory (one line of JSON Lines, one item of an array). */
+  private routeExportObject(value: Record<string, unknown>): void {
+    const data = (isObject(value.data) ? value.data : value) as Record<string, unknown>
+    const props = new Map<string, unknown>()
+    if (value.version !== undefined) props.set('version', value.version)
+    if (data.id !== undefined) props.set('data.id', data.id)
+    if (data.person !== undefined) props.set('data.person', data.person)
+    let builder: RecordingBuilder
+    if (Array.isArray(data.snapshots)) {
+      builder = this.newBuilder('posthog-export')
+      for (const item of data.snapshots) addSnapshotItem(builder, item, undefined, undefined)
+    } else if (isObject(data.snapshotsByWindowId)) {
+      builder = this.newBuilder(value.version === undefined ? 'posthog-pre-v1' : 'posthog-export-v1')
+      for (const [windowId, events] of Object.entries(data.snapshotsByWindowId)) {
+        if (Array.isArray(events)) for (const item of events) builder.add(item, windowId)
+      }
+    } else {
+      throw new ImportError('no-snapshots', 'a recording export with no snapshots in it')
+    }
+    this.finishExport(builder, props)
+  }
+
+  private finishRecording(builder: RecordingBuilder): void {
+    if (builder.eventCount === 0) {
+      throw new ImportError('no-valid-events', `recording ${builder.id ?? ''} has no valid rrweb events`.replace('  ', ' '))
+    }
+    if (builder.id === null) {
+      const fromName = this.recordings === 0 ? UUID_IN_NAME.exec(basename(this.path))?.[0] : undefined
+      if (fromName) {
+        builder.id = fromName.toLowerCase()
+        builder.idSource = 'file-name'
+      } else if (builder.sessionIdHints.length === 1) {
+        builder.id = builder.sessionIdHints[0]
+        builder.idSource = 'recording-event'
+      } else {
+        const prepared = builder.finish()
+        const hash = createHash('sha1')
+        for (const chunk of prepared.chunks.slice(0, 2)) hash.update(chunk.data)
+        prepared.id = `unknown-${hash.digest('hex').slice(0, 16)}`
+        prepared.idSource = 'content-hash'
+        this.warnings.push(`no session id in the export or its file name: stored as ${prepared.id}`)
+        this.pushRecording(prepared)
+        return
+      }
+    }
+    this.pushRecording(builder.finish())
+  }
+
+  private pushRecording(prepared: PreparedRecording): void {
+    for (const warning of prepared.warnings) this.warnings.push(`recording ${prepared.id}: ${warning}`)
+    this.recordings++
+    this.queue.push({ type: 'recording', recording: prepared })
+  }
+
+  /** One data row of a CSV export. */
+  routeCsv(kind: 'events' | 'persons', header: string[], cells: string[]): void {
+    try {
+      if (kind === 'events') {
+        const row = csvRecordToEvent(header, cells)
+        this.formats.add('posthog-events-csv')
+        this.events.push(row)
+        if (row.event === '$exception') {
+          this.exceptions.push(...extractEventExceptions(row, JSON.parse(row.properties) as Record<string, unknown>))
+        }
+        if (this.events.length >= EVENT_BATCH) this.flushEvents()
+      } else {
+        this.persons.push(csvRecordToPerson(header, cells))
+        this.formats.add('posthog-persons-csv')
+        if (this.persons.length >= PERSON_BATCH) this.flushPersons()
+      }
+    } catch (error) {
+      this.skip((error as Error).message)
+    }
+  }
+
+  private skip(reason: string): void {
+    this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1)
+    this.firstSkipped ??= reason
+  }
+
+  private flushEvents(): void {
+    if (this.events.length === 0) return
+    this.eventCount += this.events.length
+    this.queue.push({ type: 'events', events: this.events, exceptions: this.exceptions })
+    this.events = []
+    this.exceptions = []
+  }
+
+  private flushPersons(): void {
+    if (this.persons.length === 0) return
+    this.personCount += this.persons.length
+    this.queue.push({ type: 'persons', persons: this.persons })
+    this.persons = []
+  }
+
+  /** Sends what is queued, waiting for the store between messages. */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0) await this.emit(this.queue.shift()!)
+  }
+
+  /** Called once the input has ended. */
+  result(): FileResult {
+    if (this.streamBuilder) {
+      const meta = this.streamMeta
+      if (meta) {
+        if (typeof meta.id === 'string') {
+          this.streamBuilder.id = meta.id
+          this.streamBuilder.idSource = 'export'
+        }
+        applyPerson(this.streamBuilder, meta.person)
+        if (typeof meta.distinct_id === 'string') this.streamBuilder.distinctId = meta.distinct_id
+      }
+      this.finishRecording(this.streamBuilder)
+      this.streamBuilder = null
+    }
+    this.flushEvents()
+    this.flushPersons()
+    const skippedTotal = [...this.skipped.values()].reduce((a, b) => a + b, 0)
+    if (this.recordings === 0 && this.eventCount === 0 && this.personCount === 0) {
+      if (skippedTotal > 0) {
+        throw new ImportError(
+          'unknown-format',
+          `no recording, event or person in it: ${skippedTotal} record(s) not understood (first: ${this.firstSkipped})`
+        )
+      }
+      throw new ImportError('unknown-format', 'no recording, event or person found in the file')
+    }
+    for (const [reason, count] of this.skipped) this.warnings.push(`${count} record(s) skipped: ${reason}`)
+    const kind: FileKind = this.recordings > 0 ? 'recording' : this.eventCount > 0 ? 'events' : 'persons'
+    return { kind, format: [...this.formats].join('+') || this.formatHint, warnings: this.warnings }
+  }
+}
+
+/** A CSV export (events or persons), fed as bytes. */
+class CsvImport {
+  private readonly reader = createCsvReader()
+  private readonly decoder = new StringDecoder('utf8')
+  private header: string[] | null = null
+  private kind: 'events' | 'persons' | null = null
+  private line = 1
+
+  constructor(private readonly context: FileContext) {}
+
+  push(chunk: Buffer): void {
+    this.handle(this.reader.push(this.decoder.write(chunk)))
+  }
+
+  end(): void {
+    const rest = this.decoder.end()
+    this.handle([...(rest ? this.reader.push(rest) : []), ...this.reader.end()])
+    if (this.header === null) throw new ImportError('empty', 'the CSV file has no header row')
+  }
+
+  private handle(records: string[][]): void {
+    for (const record of records) {
+      this.line++
+      if (this.header === null) {
+        this.header = record
+        this.kind = csvHeaderKind(record)
+        if (this.kind === null) {
+          throw new ImportError(
+            'unknown-format',
+            `a CSV file that is neither a PostHog events nor persons export (columns: ${record.slice(0, 6).join(', ')}${record.length > 6 ? ', …' : ''})`
+          )
+        }
+        continue
+      }
+      if (record.length === 1 && record[0] === '') continue
+      this.context.routeCsv(this.kind!, this.header, record)
+    }
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** One item of a snapshot list: a flat event, a blob_v2 `[windowId, event]` pair, or a blob v1 `{window_id, data}`. */
+function addSnapshotItem(builder: RecordingBuilder, item: unknown, windowId: unknown, text: string | undefined): void {
+  if (Array.isArray(item)) {
+    if (item.length === 2 && isObject(item[1])) builder.add(item[1], windowId ?? item[0])
+    else builder.add(item, windowId)
+    return
+  }
+  if (isObject(item) && Array.isArray(item.data) && typeof item.type !== 'number') {
+    const itemWindow = item.window_id ?? item.windowId ?? windowId
+    for (const event of item.data) builder.add(event, itemWindow)
+    return
+  }
+  builder.add(item, windowId, text)
+}
+
+function applyPerson(builder: RecordingBuilder, person: unknown): void {
+  if (!isObject(person)) return
+  const distinctIds = Array.isArray(person.distinct_ids) ? person.distinct_ids.filter((d) => typeof d === 'string') : []
+  if (builder.distinctId === null && distinctIds.length > 0) builder.distinctId = distinctIds[0] as string
+  if (person.uuid === undefined && (person.id === undefined || person.id === null)) return
+  try {
+    builder.person = { ...normalizePerson(person), hasProfile: false }
+  } catch {
+    // A person without a usable id still lent the recording its distinct id.
+  }
+}
+
+/** A `session_recordings` API object (metadata without snapshots), e.g. saved next to a blob file. */
+function isRecordingMeta(value: unknown): boolean {
+  return isObject(value) && typeof value.id === 'string' && ('recording_duration' in value || 'start_time' in value)
+}
+
+function describeUnknown(value: unknown): string {
+  if (Array.isArray(value)) return `an array of ${value.length} item(s) that are not events`
+  if (isObject(value)) {
+    const keys = Object.keys(value).slice(0, 5)
+    return keys.length === 0 ? 'an empty object' : `an object with keys ${keys.join(', ')}${Object.keys(value).length > 5 ? ', …' : ''}`
+  }
+  return `a ${value === null ? 'null' : typeof value} value`
+}

@@ -1,0 +1,394 @@
+import { createHash } from 'node:crypto'
+import { createReadStream, type Stats } from 'node:fs'
+import { readdir, stat } from 'node:fs/promises'
+import { cpus } from 'node:os'
+import { basename, extname, join, resolve } from 'node:path'
+import type { WritableDb } from '../db/types'
+import { getCacheTotals } from '../db/totals-queries'
+import type { ImportFileOutcome, ImportProgress, ImportSummary } from '@shared/domain'
+import { ImportError } from './import-error'
+import type { FileMessage, FileResult } from './import-file'
+import { createChangeSet, createImportStore, type ChangeSet } from './import-store'
+import { relink } from './relink'
+import { createFileRunner, type FileRunner } from './file-runner'
+
+export type ImportOptions = {
+  onProgress?: (progress: ImportProgress) => void
+  signal?: AbortSignal
+  /** Parse in worker threads (default: when the run is large enough to be worth it). 0 parses on this thread. */
+  workers?: number
+  /** Time source, for tests. */
+  now?: () => number
+}
+
+type InputFile = { path: string; sizeBytes: number; mtimeMs: number }
+
+/** File endings a folder walk picks up; a file named explicitly is tried whatever its name. */
+const DATA_EXTENSIONS = new Set(['.json', '.jsonl', '.ndjson', '.csv', '.txt'])
+/** Files a folder walk leaves alone: dataset manifests (PostHog batch exports and our fixtures have one). */
+const SKIPPED_NAMES = new Set(['manifest.json', 'package.json', 'package-lock.json'])
+const PARALLEL_THRESHOLD_BYTES = 8 * 1024 * 1024
+
+/**
+ * Imports files and folders (recursively) of every supported format into the cache.
+ *
+ * Each file is written in one transaction: a file that fails leaves nothing behind and is reported with its reason;
+ * the others are imported. A file already imported (same path, size and time, or same content) is reported as
+ * unchanged. At the end, everything the run touched is relinked (persons, exceptions, search). Never throws for bad
+ * input; throws only if the cache itself fails (disk full, read-only) or the run is aborted.
+ */
+export async function importPaths(
+  db: WritableDb,
+  paths: readonly string[],
+  options: ImportOptions = {}
+): Promise<ImportSummary> {
+  const now = options.now ?? Date.now
+  const startedAtMs = now()
+  const outcomes: ImportFileOutcome[] = []
+  const files: InputFile[] = []
+  for (const input of paths) {
+    const found = await expandPath(resolve(input), true)
+    if (typeof found === 'string') outcomes.push(failedOutcome(resolve(input), found))
+    else files.push(...found)
+  }
+  const seen = new Set<string>()
+  const unique = files.filter((file) => (seen.has(file.path) ? false : (seen.add(file.path), true)))
+
+  const log = createImportLog(db)
+  const store = createImportStore(db)
+  const changes = createChangeSet()
+  const bytesTotal = unique.reduce((sum, file) => sum + file.sizeBytes, 0)
+  const progress: ImportProgress = { filesDone: 0, filesTotal: unique.length, bytesDone: 0, bytesTotal, currentFile: null }
+  const report = () => options.onProgress?.({ ...progress })
+
+  const toImport: (InputFile & { contentHash: string })[] = []
+  for (const file of unique) {
+    options.signal?.throwIfAborted()
+    if (log.isUnchangedByStat(file)) {
+      outcomes.push(log.recordUnchanged(file, null, now()))
+      progress.filesDone++
+      progress.bytesDone += file.sizeBytes
+      report()
+      continue
+    }
+    let contentHash: string
+    try {
+      contentHash = await hashFile(file.path)
+    } catch (error) {
+      outcomes.push(log.recordFailure(file, null, readFailure(error), now()))
+      progress.filesDone++
+      continue
+    }
+    if (log.isUnchangedByHash(contentHash)) {
+      outcomes.push(log.recordUnchanged(file, contentHash, now()))
+      progress.filesDone++
+      progress.bytesDone += file.sizeBytes
+      report()
+      continue
+    }
+    toImport.push({ ...file, contentHash })
+  }
+  report()
+
+  const importBytes = toImport.reduce((sum, file) => sum + file.sizeBytes, 0)
+  const workerCount =
+    options.workers ?? (toImport.length > 1 && importBytes >= PARALLEL_THRESHOLD_BYTES ? Math.min(2, cpus().length) : 0)
+  const runner = await createFileRunner(workerCount)
+  const writeLock = createLock()
+  try {
+    // Largest first keeps both workers busy to the end.
+    const queue = [...toImport].sort((a, b) => b.sizeBytes - a.sizeBytes)
+    const runOne = async (file: (typeof queue)[number]) => {
+      progress.currentFile = file.path
+      const outcome = await importOneFile(db, store, log, runner, writeLock, file, changes, now, (bytes) => {
+        progress.bytesDone += bytes
+        report()
+      })
+      outcomes.push(outcome)
+      progress.filesDone++
+      report()
+    }
+    const lanes = Math.max(1, runner.concurrency)
+    await Promise.all(
+      Array.from({ length: lanes }, async () => {
+        for (;;) {
+          if (options.signal?.aborted) return
+          const file = queue.shift()
+          if (!file) return
+          await runOne(file)
+        }
+      })
+    )
+    options.signal?.throwIfAborted()
+    const release = await writeLock.acquire()
+    try {
+      db.transaction(() => relink(db, changes))()
+    } finally {
+      release()
+    }
+  } finally {
+    await runner.close()
+  }
+
+  const counted = { imported: 0, unchanged: 0, failed: 0 }
+  for (const outcome of outcomes) counted[outcome.status]++
+  progress.currentFile = null
+  report()
+  return {
+    files: counted,
+    outcomes,
+    totals: getCacheTotals(db),
+    bytesRead: progress.bytesDone,
+    elapsedMs: now() - startedAtMs
+  }
+}
+
+async function importOneFile(
+  db: WritableDb,
+  store: ReturnType<typeof createImportStore>,
+  log: ImportLog,
+  runner: FileRunner,
+  writeLock: Lock,
+  file: InputFile & { contentHash: string },
+  changes: ChangeSet,
+  now: () => number,
+  onBytes: (bytes: number) => void
+): Promise<ImportFileOutcome> {
+  let release: (() => void) | null = null
+  const counts = { recordings: 0, events: 0, persons: 0 }
+  const fileChanges = createChangeSet()
+  const warnings: string[] = []
+  const begin = async () => {
+    if (release) return
+    release = await writeLock.acquire()
+    db.exec('BEGIN IMMEDIATE')
+  }
+  const handle = async (message: FileMessage) => {
+    if (message.type === 'progress') {
+      onBytes(message.bytes)
+      return
+    }
+    await begin()
+    if (message.type === 'recording') {
+      const outcome = store.storeRecording(message.recording, { path: file.path, contentHash: file.contentHash }, fileChanges, now())
+      counts.recordings++
+      if (outcome === 'kept') {
+        warnings.push(
+          `the cache already holds an export of session ${message.recording.id} that is as complete or more; kept it`
+        )
+      }
+    } else if (message.type === 'events') {
+      store.storeEvents(message.events, message.exceptions, fileChanges)
+      counts.events += message.events.length
+    } else {
+      store.storePersons(message.persons, fileChanges)
+      counts.persons += message.persons.length
+    }
+  }
+
+  let result: FileResult
+  try {
+    result = await runner.run(file.path, file.sizeBytes, handle)
+  } catch (error) {
+    const reason =
+      error instanceof ImportError || isExpectedFailure(error)
+        ? errorMessage(error)
+        : `internal error: ${errorMessage(error)}`
+    if (release) {
+      if (db.inTransaction) db.exec('ROLLBACK')
+    } else {
+      release = await writeLock.acquire()
+    }
+    try {
+      return log.recordFailure(file, file.contentHash, reason, now())
+    } finally {
+      ;(release as () => void)()
+    }
+  }
+  try {
+    await begin()
+    const outcome = log.recordImported(file, file.contentHash, result, counts, [...warnings, ...result.warnings], now())
+    db.exec('COMMIT')
+    mergeChanges(changes, fileChanges)
+    return outcome
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK')
+    throw error
+  } finally {
+    ;(release as (() => void) | null)?.()
+  }
+}
+
+function mergeChanges(into: ChangeSet, from: ChangeSet): void {
+  for (const id of from.recordingIds) into.recordingIds.add(id)
+  for (const id of from.sessionIds) into.sessionIds.add(id)
+  for (const id of from.distinctIds) into.distinctIds.add(id)
+}
+
+function isExpectedFailure(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'ImportError' || error.name === 'InvalidRecordError')
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+function readFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied: the file cannot be read'
+  if (code === 'ENOENT') return 'the file disappeared before it could be read'
+  if (code === 'EISDIR') return 'a folder, not a file'
+  return `the file cannot be read (${errorMessage(error)})`
+}
+
+function failedOutcome(file: string, reason: string): ImportFileOutcome {
+  return { file, status: 'failed', kind: 'unknown', format: null, reason, warnings: [], recordings: 0, events: 0, persons: 0 }
+}
+
+/** The files under a path: itself if it is a file, the data files below it if it is a folder; a string on error. */
+async function expandPath(path: string, explicit: boolean): Promise<InputFile[] | string> {
+  let info: Stats
+  try {
+    info = await stat(path)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    return code === 'ENOENT' ? 'no such file or folder' : readFailure(error)
+  }
+  if (info.isFile()) return [{ path, sizeBytes: info.size, mtimeMs: Math.floor(info.mtimeMs) }]
+  if (!info.isDirectory()) return explicit ? 'not a regular file or folder' : []
+  const files: InputFile[] = []
+  const stack = [path]
+  while (stack.length > 0) {
+    const dir = stack.pop()!
+    let entries
+    try {
+      entries = await readdir(dir, { withFileTypes: true })
+    } catch {
+      continue
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name))
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue
+      const full = join(dir, entry.name)
+      if (entry.isDirectory()) stack.push(full)
+      else if (entry.isFile() && isDataFileName(entry.name)) {
+        const found = await expandPath(full, false)
+        if (typeof found !== 'string') files.push(...found)
+      }
+    }
+  }
+  return files
+}
+
+/** Whether a folder walk should import a file of this name. */
+export function isDataFileName(name: string): boolean {
+  const lower = basename(name).toLowerCase()
+  if (SKIPPED_NAMES.has(lower)) return false
+  const withoutGz = lower.endsWith('.gz') ? lower.slice(0, -3) : lower
+  return DATA_EXTENSIONS.has(extname(withoutGz))
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+type Lock = { acquire(): Promise<() => void> }
+
+/** A FIFO async mutex: one file writes at a time, so each file is one transaction. */
+function createLock(): Lock {
+  let tail: Promise<void> = Promise.resolve()
+  return {
+    acquire() {
+      let release!: () => void
+      const next = new Promise<void>((resolve) => (release = resolve))
+      const ready = tail.then(() => release)
+      tail = tail.then(() => next)
+      return ready
+    }
+  }
+}
+
+type ImportLog = ReturnType<typeof createImportLog>
+
+function createImportLog(db: WritableDb) {
+  const byStat = db.prepare<[string, number, number], { one: number }>(
+    `SELECT 1 AS one FROM imports WHERE path = ? AND size_bytes = ? AND mtime_ms = ? AND status IN ('imported', 'unchanged')
+     ORDER BY id DESC LIMIT 1`
+  )
+  const byHash = db.prepare<[string], { one: number }>(
+    `SELECT 1 AS one FROM imports WHERE content_hash = ? AND status = 'imported' LIMIT 1`
+  )
+  const insert = db.prepare(`
+    INSERT INTO imports (path, size_bytes, mtime_ms, content_hash, kind, format, status, reason, warnings,
+                         recordings, events, persons, started_at_ms, finished_at_ms)
+    VALUES (@path, @sizeBytes, @mtimeMs, @contentHash, @kind, @format, @status, @reason, @warnings,
+            @recordings, @events, @persons, @nowMs, @nowMs)`)
+  const lastKind = db.prepare<[string, string | null], { kind: string; format: string | null }>(
+    `SELECT kind, format FROM imports WHERE (path = ? OR content_hash = ?) AND status = 'imported' ORDER BY id DESC LIMIT 1`
+  )
+  const write = (outcome: ImportFileOutcome, file: InputFile, contentHash: string | null, nowMs: number) => {
+    insert.run({
+      path: file.path,
+      sizeBytes: file.sizeBytes,
+      mtimeMs: file.mtimeMs,
+      contentHash,
+      kind: outcome.kind,
+      format: outcome.format,
+      status: outcome.status,
+      reason: outcome.reason,
+      warnings: JSON.stringify(outcome.warnings),
+      recordings: outcome.recordings,
+      events: outcome.events,
+      persons: outcome.persons,
+      nowMs
+    })
+    return outcome
+  }
+  return {
+    isUnchangedByStat(file: InputFile): boolean {
+      return byStat.get(file.path, file.sizeBytes, file.mtimeMs) !== undefined
+    },
+    isUnchangedByHash(contentHash: string): boolean {
+      return byHash.get(contentHash) !== undefined
+    },
+    recordUnchanged(file: InputFile, contentHash: string | null, nowMs: number): ImportFileOutcome {
+      const previous = lastKind.get(file.path, contentHash)
+      return write(
+        {
+          file: file.path,
+          status: 'unchanged',
+          kind: (previous?.kind as ImportFileOutcome['kind']) ?? 'unknown',
+          format: previous?.format ?? null,
+          reason: null,
+          warnings: [],
+          recordings: 0,
+          events: 0,
+          persons: 0
+        },
+        file,
+        contentHash,
+        nowMs
+      )
+    },
+    recordFailure(file: InputFile, contentHash: string | null, reason: string, nowMs: number): ImportFileOutcome {
+      return write(failedOutcome(file.path, reason), file, contentHash, nowMs)
+    },
+    recordImported(
+      file: InputFile,
+      contentHash: string,
+      result: FileResult,
+      counts: { recordings: number; events: number; persons: number },
+      warnings: string[],
+      nowMs: number
+    ): ImportFileOutcome {
+      return write(
+        { file: file.path, status: 'imported', kind: result.kind, format: result.format, reason: null, warnings, ...counts },
+        file,
+        contentHash,
+        nowMs
+      )
+    }
+  }
+}

@@ -1,0 +1,502 @@
+import { deflateRawSync } from 'node:zlib'
+import type { ExceptionRow, PersonRow } from './rows'
+import {
+  describeEvent,
+  EventType,
+  normaliseSnapshotEvent,
+  type DropReason,
+  type EventInfo,
+  type RawEvent
+} from './snapshot-event'
+
+/** Where a recording's id came from, from most to least trustworthy. */
+export type RecordingIdSource = 'export' | 'file-name' | 'recording-event' | 'content-hash'
+
+export type PreparedChunk = {
+  seq: number
+  windowId: string
+  firstMs: number
+  lastMs: number
+  eventCount: number
+  hasFullSnapshot: boolean
+  rawBytes: number
+  data: Uint8Array
+}
+
+export type PreparedItem = {
+  timestampMs: number
+  windowId: string | null
+  kind: string
+  level: string | null
+  label: string
+  detail: string | null
+}
+
+/** A recording ready for the store: derived columns, chunks and timeline, nothing left to parse. */
+export type PreparedRecording = {
+  id: string
+  idSource: RecordingIdSource
+  format: string
+  distinctId: string | null
+  person: PersonRow | null
+  startMs: number
+  endMs: number
+  durationMs: number
+  activeMs: number
+  clickCount: number
+  keypressCount: number
+  mouseActivityCount: number
+  consoleLogCount: number
+  consoleWarnCount: number
+  consoleErrorCount: number
+  startUrl: string | null
+  urls: string[]
+  windowIds: string[]
+  eventCount: number
+  rawBytes: number
+  hasFullSnapshot: boolean
+  brokenReason: string | null
+  snapshotSource: 'web' | 'mobile' | 'unknown'
+  hasNetwork: boolean
+  customTags: string[]
+  consoleText: string
+  windows: { windowId: string; index: number; firstMs: number; lastMs: number; eventCount: number; startUrl: string | null }[]
+  segments: { windowId: string; startMs: number; endMs: number; isActive: boolean }[]
+  items: PreparedItem[]
+  exceptions: ExceptionRow[]
+  chunks: PreparedChunk[]
+  assetUrls: string[]
+  warnings: string[]
+}
+
+type Entry = { ts: number; text: string; info: EventInfo; order: number }
+
+type WindowAccumulator = { id: string; firstOrder: number; entries: Entry[]; sorted: boolean; lastTs: number }
+
+/** Gap between two active events after which the time between them counts as inactive (PostHog uses 5 s). */
+export const ACTIVITY_GAP_MS = 5000
+/** A chunk is closed once its JSON passes this size (a Meta event also starts a new chunk). */
+export const CHUNK_TARGET_BYTES = 512 * 1024
+const MAX_ITEMS = 20_000
+const MAX_CONSOLE_FTS = 64 * 1024
+const MAX_NETWORK_ITEMS_PER_EVENT = 200
+
+export type RecordingBuilderOptions = {
+  id: string | null
+  idSource: RecordingIdSource
+  format: string
+  /** Collects the URLs of images, stylesheets and fonts an event references (the asset cache). */
+  collectAssetUrls?: (event: unknown, add: (url: string) => void) => void
+}
+
+/**
+ * Accumulates one recording's rrweb events, in any order and from any number of windows, and turns them into a
+ * `PreparedRecording`: sorted, deduplicated, Meta events synthesised where a full snapshot lacks one, activity
+ * segments, counts, URLs, console entries and chunks compressed with raw deflate level 1.
+ *
+ * Memory: the events' JSON text and a few facts per event, nothing else of the parsed objects.
+ */
+export class RecordingBuilder {
+  id: string | null
+  idSource: RecordingIdSource
+  format: string
+  person: PersonRow | null = null
+  distinctId: string | null = null
+  readonly warnings: string[] = []
+  /** Session ids named by the recording's own `$session_id_change` events (for exports without an id). */
+  readonly sessionIdHints: string[] = []
+  private readonly windows = new Map<string, WindowAccumulator>()
+  private readonly dropped = new Map<DropReason, number>()
+  private readonly assetUrls = new Set<string>()
+  private readonly collectAssetUrls: RecordingBuilderOptions['collectAssetUrls']
+  private order = 0
+  private rawBytes = 0
+
+  constructor(options: RecordingBuilderOptions) {
+    this.id = options.id
+    this.idSource = options.idSource
+    this.format = options.format
+    this.collectAssetUrls = options.collectAssetUrls
+  }
+
+  get eventCount(): number {
+    let count = 0
+    for (const window of this.windows.values()) count += window.entries.length
+    return count
+  }
+
+  /**
+   * Adds one event.
+   *
+   * `windowId` may be a string or number (PostHog's UI exports number windows 1, 2…); when absent, the event's own
+   * `windowId`/`window_id` is used, else `"default"`. `text` is the event's JSON as read, reused when compact.
+   */
+  add(value: unknown, windowId?: unknown, text?: string): void {
+    const normalised = normaliseSnapshotEvent(value)
+    if ('dropped' in normalised) {
+      this.dropped.set(normalised.dropped, (this.dropped.get(normalised.dropped) ?? 0) + 1)
+      return
+    }
+    const { event, changed } = normalised
+    const windowKey = normaliseWindowId(windowId ?? event.windowId ?? event.window_id)
+    let json = text
+    if (json === undefined || changed || json.includes('\n')) json = JSON.stringify(event)
+    const info = describeEvent(event)
+    if (info.customTag === '$session_id_change') {
+      const payload = (event.data as { payload?: { sessionId?: unknown } }).payload
+      if (typeof payload?.sessionId === 'string') this.sessionIdHints.push(payload.sessionId)
+    }
+    if (this.collectAssetUrls && event.type >= EventType.FullSnapshot && event.type <= EventType.Meta) {
+      this.collectAssetUrls(event, (url) => this.assetUrls.add(url))
+    }
+    let window = this.windows.get(windowKey)
+    if (!window) {
+      window = { id: windowKey, firstOrder: this.order, entries: [], sorted: true, lastTs: -Infinity }
+      this.windows.set(windowKey, window)
+    }
+    if (event.timestamp < window.lastTs) window.sorted = false
+    else window.lastTs = event.timestamp
+    window.entries.push({ ts: event.timestamp, text: json, info, order: this.order++ })
+    this.rawBytes += json.length
+  }
+
+  /** Finishes the recording. Throws if it has no usable event at all. */
+  finish(): PreparedRecording {
+    if (this.id === null) throw new Error('RecordingBuilder.finish called before the recording has an id')
+    for (const [reason, count] of this.dropped) this.warnings.push(`${count} event(s) dropped: ${reason}`)
+    const windows = [...this.windows.values()].filter((w) => w.entries.length > 0)
+    windows.sort((a, b) => a.entries[0].ts - b.entries[0].ts || a.firstOrder - b.firstOrder)
+    let duplicates = 0
+    for (const window of windows) {
+      if (!window.sorted) window.entries.sort((a, b) => a.ts - b.ts || a.order - b.order)
+      duplicates += dedupe(window)
+      synthesiseMissingMeta(window)
+    }
+    if (duplicates > 0) this.warnings.push(`${duplicates} duplicate event(s) removed`)
+
+    const prepared = this.derive(windows)
+    prepared.chunks = buildChunks(windows)
+    return prepared
+  }
+
+  private derive(windows: WindowAccumulator[]): PreparedRecording {
+    const all: { entry: Entry; windowId: string }[] = []
+    for (const window of windows) for (const entry of window.entries) all.push({ entry, windowId: window.id })
+    all.sort((a, b) => a.entry.ts - b.entry.ts || a.entry.order - b.entry.order)
+
+    let clickCount = 0
+    let keypressCount = 0
+    let mouseActivityCount = 0
+    let consoleLog = 0
+    let consoleWarn = 0
+    let consoleError = 0
+    let hasFullSnapshot = false
+    let isMobile = false
+    let hasNetwork = false
+    const urls: string[] = []
+    const tags = new Set<string>()
+    const items: PreparedItem[] = []
+    const exceptions: ExceptionRow[] = []
+    let consoleFts = ''
+    const lastInputAt = new Map<string, number>()
+    const addItem = (item: PreparedItem) => {
+      if (items.length < MAX_ITEMS) items.push(item)
+    }
+    const addUrl = (href: string, ts: number, windowId: string) => {
+      if (urls.at(-1) === href) return
+      urls.push(href)
+      addItem({ timestampMs: ts, windowId, kind: 'navigation', level: null, label: href, detail: null })
+    }
+
+    for (const { entry, windowId } of all) {
+      const info = entry.info
+      const ts = entry.ts
+      if (info.type === EventType.FullSnapshot) {
+        hasFullSnapshot = true
+        if (info.isMobile) isMobile = true
+      }
+      if (info.isClick) {
+        clickCount++
+        addItem({ timestampMs: ts, windowId, kind: 'click', level: null, label: 'Click', detail: info.clickTargetId === undefined ? null : `node ${info.clickTargetId}` })
+      }
+      if (info.isKeypress) {
+        keypressCount++
+        const last = lastInputAt.get(windowId) ?? -Infinity
+        if (ts - last > 1000) addItem({ timestampMs: ts, windowId, kind: 'keypress', level: null, label: 'Typing', detail: null })
+        lastInputAt.set(windowId, ts)
+      }
+      if (info.isMouseActivity) mouseActivityCount++
+      if (info.type === EventType.Meta && info.href) addUrl(info.href, ts, windowId)
+      if (info.customTag !== undefined) {
+        tags.add(info.customTag)
+        if ((info.customTag === '$url_changed' || info.customTag === '$pageview') && info.href) {
+          addUrl(info.href, ts, windowId)
+        } else {
+          addItem({ timestampMs: ts, windowId, kind: 'custom', level: null, label: info.customTag, detail: null })
+        }
+      }
+      if (info.consoleLevel !== undefined) {
+        const level = info.consoleLevel
+        if (level === 'error' || level === 'assert') consoleError++
+        else if (level === 'warn') consoleWarn++
+        else consoleLog++
+        const text = info.consoleText ?? ''
+        addItem({ timestampMs: ts, windowId, kind: 'console', level, label: text, detail: info.consoleTrace?.join('\n') ?? null })
+        if (consoleFts.length < MAX_CONSOLE_FTS) consoleFts += text.slice(0, 500) + '\n'
+        if (level === 'error' || level === 'assert') exceptions.push(consoleException(this.id!, windowId, ts, text, info.consoleTrace))
+      }
+      if (info.network) {
+        hasNetwork = true
+        for (const request of info.network.slice(0, MAX_NETWORK_ITEMS_PER_EVENT)) {
+          const failed = request.status !== null && (request.status >= 400 || request.status === 0)
+          addItem({
+            timestampMs: ts,
+            windowId,
+            kind: 'network',
+            level: request.status === null ? null : failed ? 'error' : String(Math.floor(request.status / 100)) + 'xx',
+            label: `${request.method ?? 'GET'} ${request.name}`,
+            detail: [request.status === null ? null : `status ${request.status}`, request.durationMs === null ? null : `${request.durationMs} ms`].filter(Boolean).join(', ') || null
+          })
+        }
+      }
+    }
+
+    const segments = windows.flatMap((window) => activitySegments(window))
+    const startMs = all.length > 0 ? all[0].entry.ts : 0
+    const endMs = all.length > 0 ? all[all.length - 1].entry.ts : 0
+    const activeMs = unionLength(segments.filter((s) => s.isActive))
+    let brokenReason: string | null = null
+    if (all.length === 0) brokenReason = 'the recording has no valid rrweb events'
+    else if (isMobile) brokenReason = 'mobile recording (wireframes): it cannot be replayed in the web player'
+    else if (!hasFullSnapshot) brokenReason = 'no full snapshot: the page was never captured, so it cannot be replayed'
+    else if (all.length < 2) brokenReason = 'only one event: nothing to replay'
+
+    items.sort((a, b) => a.timestampMs - b.timestampMs)
+    return {
+      id: this.id!,
+      idSource: this.idSource,
+      format: this.format,
+      distinctId: this.distinctId,
+      person: this.person,
+      startMs,
+      endMs,
+      durationMs: endMs - startMs,
+      activeMs,
+      clickCount,
+      keypressCount,
+      mouseActivityCount,
+      consoleLogCount: consoleLog,
+      consoleWarnCount: consoleWarn,
+      consoleErrorCount: consoleError,
+      startUrl: urls[0] ?? null,
+      urls,
+      windowIds: windows.map((w) => w.id),
+      eventCount: all.length,
+      rawBytes: this.rawBytes,
+      hasFullSnapshot,
+      brokenReason,
+      snapshotSource: isMobile ? 'mobile' : 'web',
+      hasNetwork,
+      customTags: [...tags],
+      consoleText: consoleFts,
+      windows: windows.map((window, index) => ({
+        windowId: window.id,
+        index: index + 1,
+        firstMs: window.entries[0].ts,
+        lastMs: window.entries[window.entries.length - 1].ts,
+        eventCount: window.entries.length,
+        startUrl: window.entries.find((e) => e.info.href !== undefined)?.info.href ?? null
+      })),
+      segments,
+      items,
+      exceptions,
+      chunks: [],
+      assetUrls: [...this.assetUrls],
+      warnings: this.warnings
+    }
+  }
+}
+
+/** Window ids are strings in the cache whatever the export used (UUIDs, or PostHog's 1, 2, 3…). */
+export function normaliseWindowId(value: unknown): string {
+  if (typeof value === 'string' && value !== '') return value
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+  return 'default'
+}
+
+/** Removes events identical to an earlier one with the same timestamp; returns how many. */
+function dedupe(window: WindowAccumulator): number {
+  const entries = window.entries
+  let removed = 0
+  let out = 0
+  let runStart = 0
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]
+    if (out > 0 && entries[out - 1].ts !== entry.ts) runStart = out
+    let duplicate = false
+    for (let k = runStart; k < out; k++) {
+      if (entries[k].text === entry.text) {
+        duplicate = true
+        break
+      }
+    }
+    if (duplicate) {
+      removed++
+      continue
+    }
+    entries[out++] = entry
+  }
+  entries.length = out
+  return removed
+}
+
+/**
+ * rrweb needs a Meta event (page size and URL) before every full snapshot; PostHog synthesises one when it is
+ * missing, from the last known URL and viewport (patch-meta-event.ts). So do we.
+ */
+function synthesiseMissingMeta(window: WindowAccumulator): void {
+  const entries = window.entries
+  let lastHref = ''
+  let width = 1280
+  let height = 800
+  let metaSinceFull = false
+  const out: Entry[] = []
+  for (const entry of entries) {
+    const info = entry.info
+    if (info.width !== undefined && info.height !== undefined) {
+      width = info.width
+      height = info.height
+    }
+    if (info.href !== undefined) lastHref = info.href
+    if (info.type === EventType.Meta) metaSinceFull = true
+    if (info.type === EventType.FullSnapshot) {
+      if (!metaSinceFull) {
+        const meta: RawEvent = { type: EventType.Meta, timestamp: entry.ts, data: { href: lastHref, width, height } }
+        out.push({ ts: entry.ts, text: JSON.stringify(meta), info: describeEvent(meta), order: entry.order - 0.5 })
+      }
+      metaSinceFull = false
+    }
+    out.push(entry)
+  }
+  if (out.length !== entries.length) window.entries = out
+}
+
+function activitySegments(window: WindowAccumulator): PreparedRecording['segments'] {
+  const entries = window.entries
+  if (entries.length === 0) return []
+  const segments: PreparedRecording['segments'] = []
+  const first = entries[0].ts
+  const last = entries[entries.length - 1].ts
+  let activeStart = -1
+  let activeEnd = -1
+  let cursor = first
+  const closeActive = () => {
+    if (activeStart < 0) return
+    if (activeStart > cursor) segments.push({ windowId: window.id, startMs: cursor, endMs: activeStart, isActive: false })
+    segments.push({ windowId: window.id, startMs: activeStart, endMs: activeEnd, isActive: true })
+    cursor = activeEnd
+    activeStart = -1
+  }
+  for (const entry of entries) {
+    if (!entry.info.isActive) continue
+    if (activeStart >= 0 && entry.ts - activeEnd > ACTIVITY_GAP_MS) closeActive()
+    if (activeStart < 0) activeStart = entry.ts
+    activeEnd = entry.ts
+  }
+  closeActive()
+  if (cursor < last) segments.push({ windowId: window.id, startMs: cursor, endMs: last, isActive: false })
+  if (segments.length === 0) segments.push({ windowId: window.id, startMs: first, endMs: last, isActive: false })
+  return segments
+}
+
+/** Total length covered by a set of possibly overlapping spans (active time across windows counts once). */
+function unionLength(spans: { startMs: number; endMs: number }[]): number {
+  const sorted = [...spans].sort((a, b) => a.startMs - b.startMs)
+  let total = 0
+  let start = -Infinity
+  let end = -Infinity
+  for (const span of sorted) {
+    if (span.startMs > end) {
+      if (end > start) total += end - start
+      start = span.startMs
+      end = span.endMs
+    } else if (span.endMs > end) end = span.endMs
+  }
+  if (end > start) total += end - start
+  return total
+}
+
+function buildChunks(windows: WindowAccumulator[]): PreparedChunk[] {
+  const chunks: PreparedChunk[] = []
+  for (const window of windows) {
+    let current: Entry[] = []
+    let bytes = 0
+    const flush = () => {
+      if (current.length === 0) return
+      const json = '[' + current.map((e) => e.text).join(',') + ']'
+      const raw = Buffer.from(json, 'utf8')
+      chunks.push({
+        seq: chunks.length,
+        windowId: window.id,
+        firstMs: current[0].ts,
+        lastMs: current[current.length - 1].ts,
+        eventCount: current.length,
+        hasFullSnapshot: current.some((e) => e.info.type === EventType.FullSnapshot),
+        rawBytes: raw.length,
+        data: deflateRawSync(raw, { level: 1 })
+      })
+      current = []
+      bytes = 0
+    }
+    for (let i = 0; i < window.entries.length; i++) {
+      const entry = window.entries[i]
+      const startsPage = entry.info.type === EventType.Meta
+      const followsMeta = entry.info.type === EventType.FullSnapshot && current.at(-1)?.info.type === EventType.Meta
+      if (current.length > 0 && (startsPage || (bytes >= CHUNK_TARGET_BYTES && !followsMeta))) flush()
+      current.push(entry)
+      bytes += entry.text.length
+    }
+    flush()
+  }
+  return chunks
+}
+
+function consoleException(
+  sessionId: string,
+  windowId: string,
+  ts: number,
+  text: string,
+  trace: string[] | undefined
+): ExceptionRow {
+  const match = /^(?:Uncaught\s+)?([A-Z][A-Za-z]*(?:Error|Exception)):\s*(.*)$/s.exec(text)
+  return {
+    sessionId,
+    windowId,
+    timestampMs: ts,
+    type: match ? match[1] : 'console.error',
+    message: (match ? match[2] : text).slice(0, 2000),
+    level: 'error',
+    handled: null,
+    frames: JSON.stringify(parseTrace(trace ?? [])),
+    stackText: trace && trace.length > 0 ? trace.join('\n') : null,
+    source: 'console',
+    eventUuid: null,
+    fingerprint: null,
+    issueId: null
+  }
+}
+
+/** Console plugin traces look like `"fn@https://x/app.js:10:5"`, `"at fn (file:1:2)"` or `":5:13"`. */
+function parseTrace(trace: string[]): { function: string | null; filename: string | null; lineno: number | null; colno: number | null; inApp: boolean | null }[] {
+  return trace.slice(0, 20).map((line) => {
+    const match = /^\s*(?:at\s+)?(?:(.*?)\s*[@(])?\s*(.*?):(\d+):(\d+)\)?\s*$/.exec(line)
+    if (!match) return { function: line, filename: null, lineno: null, colno: null, inApp: null }
+    return {
+      function: match[1] || null,
+      filename: match[2] || null,
+      lineno: Number(match[3]),
+      colno: Number(match[4]),
+      inApp: null
+    }
+  })
+}
