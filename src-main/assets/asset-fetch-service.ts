@@ -1,5 +1,5 @@
 import { inflateRawSync } from 'node:zlib'
-import { mapCssUrls } from '@shared/asset-urls'
+import { mapCssUrls } from '../shared/asset-urls'
 import type { AssetFetchProgress, AssetFetchSummary } from '@shared/contract/asset-channels'
 import type { WritableDb } from '../db/types'
 import {

@@ -1,4 +1,5 @@
-import { createAssetScanState, mapEventAssetUrls, type AssetScanState } from '@shared/asset-urls'
+// Relative, not `@shared/…`: the CLI loads this through tsx, which does not map the alias.
+import { createAssetScanState, mapEventAssetUrls, type AssetScanState } from '../shared/asset-urls'
 
 export { createAssetScanState, type AssetScanState }
 

@@ -1,4 +1,4 @@
-import { mapCssUrls, resolveAssetUrl } from '@shared/asset-urls'
+import { mapCssUrls, resolveAssetUrl } from '../shared/asset-urls'
 import type { ReadableDb } from '../db/types'
 import { getAsset } from './asset-queries'
 import { readAssetFileSync } from './asset-store'
