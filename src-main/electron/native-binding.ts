@@ -1,0 +1,44 @@
+import { join } from 'node:path'
+
+/**
+ * Where `npm start` puts the Electron-ABI build of better-sqlite3, per Electron version, platform and arch.
+ *
+ * Kept outside node_modules: node_modules/better-sqlite3 stays built for Node, because the tests run in Node.
+ */
+export function getElectronNativeDir(
+  appRoot: string,
+  electronVersion: string,
+  platform: string,
+  arch: string
+): string {
+  return join(appRoot, 'out', 'native', `electron-${electronVersion}-${platform}-${arch}`)
+}
+
+/** The better-sqlite3 addon inside a native folder. */
+export function getElectronNativeBindingPath(nativeDir: string): string {
+  return join(nativeDir, 'better_sqlite3.node')
+}
+
+/**
+ * The `nativeBinding` to open the cache with in the Electron main process, or undefined for better-sqlite3's own.
+ *
+ * `TAPEDECK_NATIVE_BINDING` wins (set by scripts/start.mjs). A packaged app uses its own node_modules copy, which
+ * electron-builder rebuilt for Electron. In development, the folder `npm start` prepared, when it exists.
+ */
+export function resolveNativeBinding(options: {
+  isPackaged: boolean
+  appRoot: string
+  electronVersion: string
+  platform: string
+  arch: string
+  env: Record<string, string | undefined>
+  exists: (path: string) => boolean
+}): string | undefined {
+  const fromEnv = options.env.TAPEDECK_NATIVE_BINDING
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv
+  if (options.isPackaged) return undefined
+  const candidate = getElectronNativeBindingPath(
+    getElectronNativeDir(options.appRoot, options.electronVersion, options.platform, options.arch)
+  )
+  return options.exists(candidate) ? candidate : undefined
+}
