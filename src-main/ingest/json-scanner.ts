@@ -191,7 +191,10 @@ export class JsonStreamScanner {
       this.finishScan(null)
     }
     if (this.carry !== null && this.carry.length > 0 && !this.carry.every(isWhitespace)) {
-      this.fail(0, 'unexpected end of input inside a property name', this.offset + this.carry.length)
+      throw new ImportError(
+        'truncated',
+        `unexpected end of input at byte ${this.offset + this.carry.length}: the file is truncated (inside a property name)`
+      )
     }
     if (this.scanning || this.frames.length > 0 || this.state !== State.Top) {
       throw new ImportError(

@@ -66,6 +66,8 @@ export type PreparedRecording = {
   exceptions: ExceptionRow[]
   chunks: PreparedChunk[]
   assetUrls: string[]
+  /** Exact duplicates removed (the SDK resends on retries; PostHog's player drops them too). */
+  duplicateCount: number
   warnings: string[]
 }
 
@@ -176,6 +178,7 @@ export class RecordingBuilder {
 
     const prepared = this.derive(windows)
     prepared.chunks = buildChunks(windows)
+    prepared.duplicateCount = duplicates
     return prepared
   }
 
@@ -312,6 +315,7 @@ export class RecordingBuilder {
       exceptions,
       chunks: [],
       assetUrls: [...this.assetUrls],
+      duplicateCount: 0,
       warnings: this.warnings
     }
   }

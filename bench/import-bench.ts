@@ -1,0 +1,70 @@
+/**
+ * `npm run bench:import`: imports generated rrweb exports and prints MB/s, events/s, peak RSS and cache size.
+ *
+ * Environment: BENCH_MB (default 100) of compact exports, BENCH_LARGE_MB (default 0: off) for one extra single
+ * large pretty-printed export (the memory check), BENCH_WORKERS to force the worker count.
+ */
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { openDatabase } from '../src-main/db/open-database'
+import { importPaths } from '../src-main/ingest/import-service'
+import { generateRecordings } from './generate-recordings'
+
+const root = join(import.meta.dirname, '.data', 'import')
+const totalMb = Number(process.env.BENCH_MB ?? 100)
+const largeMb = Number(process.env.BENCH_LARGE_MB ?? 0)
+const workers = process.env.BENCH_WORKERS === undefined ? undefined : Number(process.env.BENCH_WORKERS)
+
+function dirBytes(dir: string): number {
+  return readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0)
+}
+
+async function ensureDataset(dir: string, mb: number, options: { pretty?: boolean; recordingBytes?: number; seed: number }) {
+  const marker = join(dir, `.complete-${mb}`)
+  if (existsSync(marker)) return
+  rmSync(dir, { recursive: true, force: true })
+  process.stdout.write(`generating ${mb} MB of exports in ${dir} … `)
+  const { files, events } = await generateRecordings({ dir, totalBytes: mb * 1024 * 1024, ...options })
+  const { writeFileSync } = await import('node:fs')
+  writeFileSync(marker, `${files.length} files, ${events} events\n`)
+  process.stdout.write(`${files.length} files, ${events} events\n`)
+}
+
+async function run(label: string, dir: string) {
+  const dbDir = join(root, `cache-${label}`)
+  rmSync(dbDir, { recursive: true, force: true })
+  const db = openDatabase(join(dbDir, 'cache.sqlite'))
+  const inputBytes = dirBytes(dir)
+  const rssBefore = process.memoryUsage().rss
+  let peakRss = rssBefore
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20)
+  const started = performance.now()
+  const summary = await importPaths(db, [dir], { workers })
+  const seconds = (performance.now() - started) / 1000
+  clearInterval(sampler)
+  peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024)
+  const events = db.prepare(`SELECT sum(event_count) FROM recordings`).pluck().get() as number
+  db.pragma('wal_checkpoint(TRUNCATE)')
+  const cacheBytes = dirBytes(dbDir)
+  db.close()
+  const mb = inputBytes / 1024 / 1024
+  console.log(
+    [
+      `${label}: ${summary.files.imported} files, ${mb.toFixed(0)} MB of JSON, ${events} events, ${summary.totals.recordings} recordings`,
+      `  time          ${seconds.toFixed(2)} s`,
+      `  throughput    ${(mb / seconds).toFixed(1)} MB/s, ${Math.round(events / seconds).toLocaleString('en')} events/s`,
+      `  peak RSS      ${(peakRss / 1024 / 1024).toFixed(0)} MB (process, including worker threads)`,
+      `  cache size    ${(cacheBytes / 1024 / 1024).toFixed(1)} MB (${((cacheBytes / inputBytes) * 100).toFixed(0)}% of the input)`,
+      `  failures      ${summary.files.failed}`
+    ].join('\n')
+  )
+}
+
+const compactDir = join(root, 'compact')
+await ensureDataset(compactDir, totalMb, { seed: 7 })
+await run('compact exports', compactDir)
+if (largeMb > 0) {
+  const largeDir = join(root, 'large')
+  await ensureDataset(largeDir, largeMb, { pretty: true, recordingBytes: largeMb * 1024 * 1024, seed: 9 })
+  await run('one large pretty-printed export', largeDir)
+}
