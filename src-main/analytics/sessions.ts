@@ -1,0 +1,493 @@
+import type {
+  DeviceInfo,
+  HistogramBucket,
+  MultiDevicePerson,
+  Percentiles,
+  SessionFilter,
+  SessionListQuery,
+  SessionPage,
+  SessionQuery,
+  SessionStats,
+  SessionSummary
+} from '@shared/analytics'
+import type { PersonId, RecordingId } from '@shared/domain'
+import { getDevicePropertiesOfEvents } from '../db/event-queries'
+import {
+  getPersonProfiles,
+  getRecordingSpans,
+  listPersonRecordingsOverlapping
+} from '../db/person-queries'
+import type { ReadableDb } from '../db/types'
+import { getPropertyColumn, getSessionColumn, type EventStore } from './event-store'
+
+const DAY_MS = 86_400_000
+/** PostHog's inactivity timeout, used for "within the gap" when sessions are not defined by a gap. */
+const DEFAULT_GAP_MS = 30 * 60_000
+const BOUNCE_DURATION_MS = 10_000
+
+/** Sessions as parallel columns (one entry per session), in the order they were found. */
+export type SessionTable = {
+  query: SessionQuery
+  store: EventStore
+  keys: string[]
+  person: Int32Array
+  startMs: Float64Array
+  endMs: Float64Array
+  events: Int32Array
+  pageviews: Int32Array
+  /** $pageview + $screen + $autocapture events: what PostHog's bounce test counts. */
+  interactions: Int32Array
+  /** Store position of the session's first event. */
+  firstPosition: Int32Array
+  eventsInRange: number
+  eventsWithoutSession: number
+  elapsedMs: number
+}
+
+/**
+ * Groups the events into sessions: by `$session_id`, by an inactivity gap per person, or by a named property.
+ *
+ * A session belongs to the person of its first event. Events outside [fromMs, toMs] are left out.
+ */
+export function buildSessionTable(
+  db: ReadableDb,
+  store: EventStore,
+  query: SessionQuery
+): SessionTable {
+  const startedAt = performance.now()
+  const { timestampMs: ts, eventCode } = store
+  const fromMs = query.fromMs ?? -Infinity
+  const toMs = query.toMs ?? Infinity
+  const pageviewCode = store.codeByName.get('$pageview') ?? -1
+  const screenCode = store.codeByName.get('$screen') ?? -1
+  const autocaptureCode = store.codeByName.get('$autocapture') ?? -1
+
+  const keys: string[] = []
+  const person: number[] = []
+  const startMs: number[] = []
+  const endMs: number[] = []
+  const events: number[] = []
+  const pageviews: number[] = []
+  const interactions: number[] = []
+  const firstPosition: number[] = []
+  let eventsInRange = 0
+  let eventsWithoutSession = 0
+
+  const add = (session: number, p: number, i: number): void => {
+    const t = ts[i]
+    if (session === keys.length) {
+      person.push(p)
+      startMs.push(t)
+      endMs.push(t)
+      events.push(0)
+      pageviews.push(0)
+      interactions.push(0)
+      firstPosition.push(i)
+    } else {
+      if (t < startMs[session]) {
+        startMs[session] = t
+        firstPosition[session] = i
+        person[session] = p
+      }
+      if (t > endMs[session]) endMs[session] = t
+    }
+    events[session]++
+    const code = eventCode[i]
+    if (code === pageviewCode) pageviews[session]++
+    if (code === pageviewCode || code === screenCode || code === autocaptureCode)
+      interactions[session]++
+  }
+
+  const definition = query.definition
+  if (definition.kind === 'gap') {
+    for (let p = 0; p < store.personKeys.length; p++) {
+      let current = -1
+      let lastMs = -Infinity
+      for (let i = store.personStart[p]; i < store.personStart[p + 1]; i++) {
+        const t = ts[i]
+        if (t < fromMs || t > toMs) continue
+        eventsInRange++
+        if (current < 0 || t - lastMs > definition.gapMs) {
+          current = keys.length
+          add(current, p, i)
+          keys.push(`${store.personKeys[p]}@${t}`)
+        } else add(current, p, i)
+        lastMs = t
+      }
+    }
+  } else {
+    const column =
+      definition.kind === 'session-id'
+        ? (() => {
+            const sessions = getSessionColumn(db, store)
+            return { of: sessions.sessionOf, names: sessions.sessionIds }
+          })()
+        : (() => {
+            const values = getPropertyColumn(db, store, null, definition.property)
+            return { of: values.valueOf, names: values.values }
+          })()
+    const sessionIndex = new Int32Array(column.names.length).fill(-1)
+    for (let p = 0; p < store.personKeys.length; p++) {
+      for (let i = store.personStart[p]; i < store.personStart[p + 1]; i++) {
+        const t = ts[i]
+        if (t < fromMs || t > toMs) continue
+        eventsInRange++
+        const value = column.of[i]
+        if (value < 0) {
+          eventsWithoutSession++
+          continue
+        }
+        let session = sessionIndex[value]
+        if (session < 0) {
+          session = keys.length
+          sessionIndex[value] = session
+          add(session, p, i)
+          keys.push(column.names[value])
+        } else add(session, p, i)
+      }
+    }
+  }
+  return {
+    query,
+    store,
+    keys,
+    person: Int32Array.from(person),
+    startMs: Float64Array.from(startMs),
+    endMs: Float64Array.from(endMs),
+    events: Int32Array.from(events),
+    pageviews: Int32Array.from(pageviews),
+    interactions: Int32Array.from(interactions),
+    firstPosition: Int32Array.from(firstPosition),
+    eventsInRange,
+    eventsWithoutSession,
+    elapsedMs: performance.now() - startedAt
+  }
+}
+
+/** PostHog's `$is_bounce`: null without any pageview, screen or autocapture. */
+function isBounce(table: SessionTable, s: number): boolean | null {
+  if (table.interactions[s] === 0) return null
+  return table.interactions[s] <= 1 && table.endMs[s] - table.startMs[s] < BOUNCE_DURATION_MS
+}
+
+/** The device of each session's first event, cached in the store by rowid. */
+function getSessionDevices(
+  db: ReadableDb,
+  table: SessionTable,
+  sessions: Iterable<number>
+): Map<number, DeviceInfo> {
+  const store = table.store
+  let cache = store.lazy.get('device-by-rowid') as Map<number, DeviceInfo> | undefined
+  if (!cache) {
+    cache = new Map()
+    store.lazy.set('device-by-rowid', cache)
+  }
+  const missing: number[] = []
+  const list = [...sessions]
+  for (const s of list) {
+    const rowid = store.rowid[table.firstPosition[s]]
+    if (!cache.has(rowid)) missing.push(rowid)
+  }
+  for (const [rowid, device] of getDevicePropertiesOfEvents(db, missing)) cache.set(rowid, device)
+  const result = new Map<number, DeviceInfo>()
+  for (const s of list) {
+    const device = cache.get(store.rowid[table.firstPosition[s]])
+    if (device) result.set(s, device)
+  }
+  return result
+}
+
+/** The key that tells devices apart: `$device_id`, else type / OS / browser; null when nothing is known. */
+export function deviceKey(device: DeviceInfo | undefined): string | null {
+  if (!device) return null
+  if (device.deviceId) return `id:${device.deviceId}`
+  if (device.deviceType || device.os || device.browser)
+    return `ua:${device.deviceType}|${device.os}|${device.browser}`
+  return null
+}
+
+/** Session figures: counts per day, duration distribution, pageviews, bounce rate, sessions per person, devices. */
+export function computeSessionStats(
+  db: ReadableDb,
+  store: EventStore,
+  query: SessionQuery
+): SessionStats {
+  const startedAt = performance.now()
+  const table = buildSessionTable(db, store, query)
+  const n = table.keys.length
+  const durationsSeconds: number[] = new Array(n)
+  const pageviewCounts: number[] = new Array(n)
+  const perDay = new Map<number, number>()
+  const perPerson = new Map<number, number[]>()
+  let bounced = 0
+  let eligible = 0
+  let pageviewTotal = 0
+  for (let s = 0; s < n; s++) {
+    durationsSeconds[s] = (table.endMs[s] - table.startMs[s]) / 1000
+    pageviewCounts[s] = table.pageviews[s]
+    pageviewTotal += table.pageviews[s]
+    const day = Math.floor(table.startMs[s] / DAY_MS)
+    perDay.set(day, (perDay.get(day) ?? 0) + 1)
+    const list = perPerson.get(table.person[s])
+    if (list) list.push(s)
+    else perPerson.set(table.person[s], [s])
+    const bounce = isBounce(table, s)
+    if (bounce !== null) {
+      eligible++
+      if (bounce) bounced++
+    }
+  }
+
+  const multiDevice = findMultiDevicePersons(db, table, perPerson)
+  const sessionsPerPerson = [...perPerson.values()].map((list) => list.length)
+  return {
+    definition: query.definition,
+    sessions: n,
+    persons: perPerson.size,
+    events: table.eventsInRange - table.eventsWithoutSession,
+    eventsWithoutSession: table.eventsWithoutSession,
+    perDay: fillDays(perDay),
+    duration: {
+      averageSeconds: average(durationsSeconds),
+      percentilesSeconds: percentiles(durationsSeconds),
+      histogram: histogram(durationsSeconds, DURATION_EDGES_SECONDS)
+    },
+    pageviews: {
+      total: pageviewTotal,
+      averagePerSession: average(pageviewCounts),
+      medianPerSession: percentile(sortedCopy(pageviewCounts), 0.5),
+      histogram: histogram(pageviewCounts, COUNT_EDGES)
+    },
+    bounce: { bounced, eligible, rate: eligible > 0 ? bounced / eligible : 0 },
+    sessionsPerPerson: {
+      average: average(sessionsPerPerson),
+      median: percentile(sortedCopy(sessionsPerPerson), 0.5),
+      histogram: histogram(sessionsPerPerson, COUNT_EDGES.slice(1))
+    },
+    multiDevice,
+    computedInMs: Math.round(performance.now() - startedAt)
+  }
+}
+
+function findMultiDevicePersons(
+  db: ReadableDb,
+  table: SessionTable,
+  perPerson: Map<number, number[]>
+): SessionStats['multiDevice'] {
+  const candidates: number[] = []
+  for (const list of perPerson.values()) if (list.length > 1) candidates.push(...list)
+  const devices = getSessionDevices(db, table, candidates)
+  const gapMs =
+    table.query.definition.kind === 'gap' ? table.query.definition.gapMs : DEFAULT_GAP_MS
+  const found: { person: number; devices: DeviceInfo[]; sessions: number; concurrent: boolean }[] =
+    []
+  for (const [p, list] of perPerson) {
+    if (list.length < 2) continue
+    const byKey = new Map<string, DeviceInfo>()
+    for (const s of list) {
+      const key = deviceKey(devices.get(s))
+      if (key !== null && !byKey.has(key)) byKey.set(key, devices.get(s) as DeviceInfo)
+    }
+    if (byKey.size < 2) continue
+    const ordered = [...list].sort((a, b) => table.startMs[a] - table.startMs[b])
+    let concurrent = false
+    for (let i = 0; i < ordered.length && !concurrent; i++) {
+      const a = ordered[i]
+      for (let j = i + 1; j < ordered.length; j++) {
+        const b = ordered[j]
+        if (table.startMs[b] - table.endMs[a] > gapMs) break
+        const keyA = deviceKey(devices.get(a))
+        const keyB = deviceKey(devices.get(b))
+        if (keyA !== null && keyB !== null && keyA !== keyB) {
+          concurrent = true
+          break
+        }
+      }
+    }
+    found.push({ person: p, devices: [...byKey.values()], sessions: list.length, concurrent })
+  }
+  const store = table.store
+  found.sort((a, b) => (store.personKeys[a.person] < store.personKeys[b.person] ? -1 : 1))
+  const profiles = getPersonProfiles(
+    db,
+    found.map((f) => store.personKeys[f.person])
+  )
+  const list: MultiDevicePerson[] = found.map((f) => ({
+    personId: store.personKeys[f.person] as PersonId,
+    email: profiles.get(store.personKeys[f.person])?.email ?? null,
+    devices: f.devices,
+    sessions: f.sessions,
+    concurrent: f.concurrent
+  }))
+  return { persons: list.length, concurrentPersons: list.filter((p) => p.concurrent).length, list }
+}
+
+/** Lists the sessions behind one figure of the stats, newest first, with their recordings. */
+export function listSessions(
+  db: ReadableDb,
+  store: EventStore,
+  query: SessionListQuery
+): SessionPage {
+  const table = buildSessionTable(db, store, query)
+  const offset = Math.max(0, query.offset ?? 0)
+  const limit = Math.max(1, Math.min(query.limit ?? 50, 1000))
+  const selected = selectSessions(db, table, query.filter)
+  selected.sort(
+    (a, b) => table.startMs[b] - table.startMs[a] || (table.keys[a] < table.keys[b] ? -1 : 1)
+  )
+  const page = selected.slice(offset, offset + limit)
+  return { total: selected.length, offset, sessions: describeSessions(db, table, page) }
+}
+
+function selectSessions(db: ReadableDb, table: SessionTable, filter: SessionFilter): number[] {
+  const n = table.keys.length
+  const all = Array.from({ length: n }, (_, s) => s)
+  switch (filter.kind) {
+    case 'all':
+      return all
+    case 'day':
+      return all.filter((s) => formatDay(Math.floor(table.startMs[s] / DAY_MS)) === filter.day)
+    case 'duration':
+      return all.filter((s) => {
+        const seconds = (table.endMs[s] - table.startMs[s]) / 1000
+        return seconds >= filter.minSeconds && seconds < filter.maxSeconds
+      })
+    case 'pageviews':
+      return all.filter((s) => table.pageviews[s] >= filter.min && table.pageviews[s] <= filter.max)
+    case 'bounced':
+      return all.filter((s) => isBounce(table, s) === true)
+    case 'person':
+      return all.filter((s) => table.store.personKeys[table.person[s]] === filter.personId)
+    case 'multi-device': {
+      const perPerson = new Map<number, number[]>()
+      for (const s of all) {
+        const list = perPerson.get(table.person[s])
+        if (list) list.push(s)
+        else perPerson.set(table.person[s], [s])
+      }
+      const multi = new Set(
+        findMultiDevicePersons(db, table, perPerson).list.map((p) => p.personId as string)
+      )
+      return all.filter((s) => multi.has(table.store.personKeys[table.person[s]]))
+    }
+  }
+}
+
+function describeSessions(
+  db: ReadableDb,
+  table: SessionTable,
+  sessions: number[]
+): SessionSummary[] {
+  const store = table.store
+  const devices = getSessionDevices(db, table, sessions)
+  const profiles = getPersonProfiles(
+    db,
+    sessions.map((s) => store.personKeys[table.person[s]])
+  )
+  const sessionIdsOf = new Map<number, string[]>()
+  if (table.query.definition.kind === 'session-id') {
+    for (const s of sessions) sessionIdsOf.set(s, [table.keys[s]])
+  } else {
+    const column = getSessionColumn(db, store)
+    for (const s of sessions) {
+      const p = table.person[s]
+      const ids = new Set<string>()
+      for (let i = store.personStart[p]; i < store.personStart[p + 1]; i++) {
+        const t = store.timestampMs[i]
+        if (t < table.startMs[s] || t > table.endMs[s]) continue
+        if (column.sessionOf[i] >= 0) ids.add(column.sessionIds[column.sessionOf[i]])
+      }
+      sessionIdsOf.set(s, [...ids])
+    }
+  }
+  const spans = getRecordingSpans(db, [...new Set([...sessionIdsOf.values()].flat())])
+  return sessions.map((s) => {
+    const personId = store.personKeys[table.person[s]]
+    let recordingIds = (sessionIdsOf.get(s) ?? []).filter((id) => spans.has(id))
+    if (recordingIds.length === 0) {
+      recordingIds = listPersonRecordingsOverlapping(
+        db,
+        personId,
+        table.startMs[s],
+        table.endMs[s]
+      ).map((r) => r.id)
+    }
+    return {
+      key: table.keys[s],
+      personId: personId as PersonId,
+      email: profiles.get(personId)?.email ?? null,
+      startedAtMs: table.startMs[s],
+      endedAtMs: table.endMs[s],
+      durationMs: table.endMs[s] - table.startMs[s],
+      events: table.events[s],
+      pageviews: table.pageviews[s],
+      bounced: isBounce(table, s),
+      device: devices.get(s) ?? null,
+      recordingIds: recordingIds as RecordingId[]
+    }
+  })
+}
+
+const DURATION_EDGES_SECONDS = [0, 10, 30, 60, 180, 600, 1800, 3600, 4 * 3600]
+const COUNT_EDGES = [0, 1, 2, 3, 4, 5, 10, 20]
+
+/** Buckets [edges[i], edges[i+1]) plus a last open bucket [last edge, ∞) (its `to` is Infinity as null in JSON). */
+function histogram(values: number[], edges: number[]): HistogramBucket[] {
+  const buckets = edges.map((from, i) => ({
+    from,
+    to: i + 1 < edges.length ? edges[i + 1] : Infinity,
+    count: 0
+  }))
+  for (const value of values) {
+    let i = buckets.length - 1
+    while (i > 0 && value < buckets[i].from) i--
+    buckets[i].count++
+  }
+  return buckets.map((b) => ({ ...b, to: Number.isFinite(b.to) ? b.to : -1 }))
+}
+
+function sortedCopy(values: number[]): Float64Array {
+  return Float64Array.from(values).sort()
+}
+
+/** Linear interpolation between closest ranks (numpy's default); 0 for no values. */
+export function percentile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return 0
+  const rank = q * (sorted.length - 1)
+  const low = Math.floor(rank)
+  const high = Math.ceil(rank)
+  return sorted[low] + (sorted[high] - sorted[low]) * (rank - low)
+}
+
+function percentiles(values: number[]): Percentiles {
+  const sorted = sortedCopy(values)
+  return {
+    p50: percentile(sorted, 0.5),
+    p75: percentile(sorted, 0.75),
+    p90: percentile(sorted, 0.9),
+    p95: percentile(sorted, 0.95),
+    p99: percentile(sorted, 0.99)
+  }
+}
+
+function average(values: number[]): number {
+  if (values.length === 0) return 0
+  let sum = 0
+  for (const value of values) sum += value
+  return sum / values.length
+}
+
+function formatDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10)
+}
+
+function fillDays(perDay: Map<number, number>): { day: string; sessions: number }[] {
+  if (perDay.size === 0) return []
+  const days = [...perDay.keys()]
+  const first = Math.min(...days)
+  const last = Math.min(Math.max(...days), first + 3660)
+  const result: { day: string; sessions: number }[] = []
+  for (let day = first; day <= last; day++)
+    result.push({ day: formatDay(day), sessions: perDay.get(day) ?? 0 })
+  return result
+}
