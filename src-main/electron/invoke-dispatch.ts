@@ -1,6 +1,7 @@
 import type { ApiHandlers, InvokeChannel } from '../shared/ipc-contract'
 import { isInvokeChannel } from '../shared/ipc-contract'
 import { validateArgs } from '../api/validators'
+import { APP_ORIGIN } from './app-origin'
 import { isTrustedSender, type SenderFacts } from './sender-policy'
 
 /** Thrown (and so rejected in the renderer) when a call is refused before any handler runs. */
@@ -19,9 +20,10 @@ export async function dispatchInvoke(
   channel: string,
   args: unknown[],
   sender: SenderFacts,
-  trustedWebContentsId: number | null
+  trustedWebContentsId: number | null,
+  appOrigin: string = APP_ORIGIN
 ): Promise<unknown> {
-  if (!isTrustedSender(sender, trustedWebContentsId)) {
+  if (!isTrustedSender(sender, trustedWebContentsId, appOrigin)) {
     throw new RefusedCallError(
       `${channel}: refused a call from an untrusted sender (${sender.frameUrl ?? 'no frame'})`
     )

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { decideNavigation, decideWindowOpen } from './navigation-policy'
+import {
+  decideNavigation,
+  decideWindowOpen,
+  isPermissionGranted,
+  isRequestAllowed
+} from './navigation-policy'
 
 describe('decideNavigation', () => {
   it('allows moving within the app only', () => {
@@ -42,5 +47,55 @@ describe('decideWindowOpen', () => {
       url: 'https://github.com/'
     })
     expect(decideWindowOpen('file:///etc/passwd')).toEqual({ action: 'deny' })
+  })
+})
+
+describe('isRequestAllowed', () => {
+  it('lets the app load its own files and cached assets, and nothing from the network', () => {
+    expect(isRequestAllowed('app://tapedeck/static/index.js')).toBe(true)
+    expect(
+      isRequestAllowed('app://tapedeck/assets?url=https%3A%2F%2Fshop.acme.test%2Fimg%2Fhero.svg')
+    ).toBe(true)
+    expect(isRequestAllowed('data:image/png;base64,AA')).toBe(true)
+    expect(isRequestAllowed('blob:app://tapedeck/1234')).toBe(true)
+    for (const url of [
+      'https://shop.acme.test/img/hero.svg',
+      'http://127.0.0.1:8080/',
+      'wss://example.test/socket',
+      'file:///etc/passwd',
+      'app://other/index.html'
+    ]) {
+      expect(isRequestAllowed(url), url).toBe(false)
+    }
+  })
+
+  it('allows the dev server only when one is given', () => {
+    expect(isRequestAllowed('http://localhost:5173/src/main.tsx')).toBe(false)
+    expect(
+      isRequestAllowed('http://localhost:5173/src/main.tsx', undefined, 'http://localhost:5173')
+    ).toBe(true)
+  })
+})
+
+describe('isPermissionGranted', () => {
+  it('grants only clipboard writes and full screen, only to the app’s top frame', () => {
+    expect(
+      isPermissionGranted('clipboard-sanitized-write', 'app://tapedeck/index.html', true)
+    ).toBe(true)
+    expect(isPermissionGranted('fullscreen', 'app://tapedeck/index.html', true)).toBe(true)
+    expect(isPermissionGranted('fullscreen', 'app://tapedeck/index.html', false)).toBe(false)
+    expect(isPermissionGranted('clipboard-sanitized-write', 'https://evil.test/', true)).toBe(false)
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'openExternal',
+      'hid'
+    ]) {
+      expect(isPermissionGranted(permission, 'app://tapedeck/index.html', true), permission).toBe(
+        false
+      )
+    }
   })
 })

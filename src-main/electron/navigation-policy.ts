@@ -40,3 +40,39 @@ function externalOrDeny(targetUrl: string): NavigationDecision {
   }
   return { action: 'deny' }
 }
+
+/**
+ * Whether the app's session may make a request at all (Electron `webRequest.onBeforeRequest`).
+ *
+ * Only the app's own scheme, in-memory URLs and DevTools: every http(s), ws(s) or file request is cancelled, so a
+ * replayed page cannot reach the recorded site (or anything else) even if the CSP were bypassed. In development the
+ * electron-vite dev server's origin is allowed too.
+ */
+export function isRequestAllowed(
+  url: string,
+  appOrigin: string = APP_ORIGIN,
+  devServerOrigin?: string
+): boolean {
+  if (isAppUrl(url, appOrigin)) return true
+  if (devServerOrigin !== undefined && isAppUrl(url, devServerOrigin)) return true
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase()
+  return scheme === 'data' || scheme === 'blob' || scheme === 'devtools' || scheme === 'about'
+}
+
+/** Permissions the app's own page may use; every other request, and every request from anything else, is denied. */
+const GRANTED_PERMISSIONS = new Set(['clipboard-sanitized-write', 'fullscreen'])
+
+/**
+ * Electron `setPermissionRequestHandler` / `setPermissionCheckHandler`: deny by default.
+ *
+ * The app's top frame may write to the clipboard ("copy link at current time") and go full screen (the player's
+ * `f` key). Camera, microphone, location, notifications, MIDI, HID, serial, USB… are always denied.
+ */
+export function isPermissionGranted(
+  permission: string,
+  requestingUrl: string,
+  isMainFrame: boolean,
+  appOrigin: string = APP_ORIGIN
+): boolean {
+  return GRANTED_PERMISSIONS.has(permission) && isMainFrame && isAppUrl(requestingUrl, appOrigin)
+}
