@@ -1,0 +1,21 @@
+/**
+ * Every screen of the app. A feature exports its routes from `features/<name>/<name>-routes.ts` and adds one line
+ * here; the sidebar is built from the `nav` entries. The placeholders mark screens other features will fill in:
+ * replace a `placeholderRoute(...)` line with the feature's routes.
+ */
+import { playerRoutes } from '../features/player/player-routes'
+import { recordingRoutes } from '../features/recordings/recording-routes'
+import { placeholderRoute } from './placeholder-screen'
+import type { AppRoute } from './route-types'
+
+export const APP_ROUTES: readonly AppRoute[] = [
+  ...recordingRoutes,
+  ...playerRoutes,
+  placeholderRoute('/persons', 'Persons', 20, 'P', 'People who were recorded, with their sessions across devices.'),
+  placeholderRoute('/funnels', 'Funnels', 30, 'F', 'Conversion funnels over the imported events, with drop-off drill-downs.'),
+  placeholderRoute('/sessions', 'Sessions', 40, 'S', 'Session counts, durations and bounce rates.'),
+  placeholderRoute('/sources', 'Sources', 50, 'I', 'Watched folders and PostHog projects to sync recordings from.')
+]
+
+/** Where `#/` and unknown paths lead. */
+export const HOME_TARGET = '/recordings'

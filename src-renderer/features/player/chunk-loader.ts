@@ -1,0 +1,97 @@
+/**
+ * Fetches a recording's snapshot chunks as bytes, inflates them in the browser and parses them into rrweb events.
+ *
+ * A chunk is one window's events as a raw-deflate JSON array (see the contract). Each chunk is fetched once; events
+ * are made safe for offline replay (replay-isolation.ts) in the order the chunks of a window are loaded.
+ */
+import type { RecordingId, SnapshotChunkInfo } from '@shared/domain'
+import type { DesktopApi } from '@shared/ipc-contract'
+import { assetUrlFor, createIsolationState, isolateEvent, type IsolationState } from './replay-isolation'
+
+/** A decoded rrweb event: what the Replayer needs is `type`, `timestamp` and `data`. */
+export type ReplayEvent = { type: number; timestamp: number; data: unknown; delay?: number }
+
+/** A chunk that cannot be played, with a message for the user. */
+export class ChunkError extends Error {
+  readonly seq: number
+  constructor(seq: number, message: string) {
+    super(message)
+    this.name = 'ChunkError'
+    this.seq = seq
+  }
+}
+
+/** Inflates raw-deflate bytes to text with the browser's DecompressionStream. */
+export async function inflateRaw(bytes: Uint8Array): Promise<string> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'))
+  return new Response(stream).text()
+}
+
+/** Parses a chunk's JSON and keeps only well-formed events, in timestamp order. */
+export function parseChunkEvents(json: string): ReplayEvent[] {
+  const parsed: unknown = JSON.parse(json)
+  if (!Array.isArray(parsed)) throw new Error('chunk is not a JSON array')
+  const events: ReplayEvent[] = []
+  for (const item of parsed) {
+    if (typeof item !== 'object' || item === null) continue
+    const event = item as ReplayEvent
+    if (typeof event.type === 'number' && typeof event.timestamp === 'number' && Number.isFinite(event.timestamp)) {
+      events.push(event)
+    }
+  }
+  // Stored sorted; a stable sort keeps that order and fixes anything that is not.
+  return events.sort((a, b) => a.timestamp - b.timestamp)
+}
+
+export type ChunkLoader = {
+  /** The chunk's events; rejects with a `ChunkError` when the chunk is missing or undecodable. */
+  load: (chunk: SnapshotChunkInfo) => Promise<ReplayEvent[]>
+  /** Bytes fetched so far (compressed). */
+  bytesLoaded: () => number
+}
+
+/** A loader for one recording. `appOrigin` is where cached assets are served (`location.origin`). */
+export function createChunkLoader(api: DesktopApi, recordingId: RecordingId, appOrigin: string): ChunkLoader {
+  const cache = new Map<number, Promise<ReplayEvent[]>>()
+  const isolationByWindow = new Map<string, IsolationState>()
+  const toAssetUrl = assetUrlFor(appOrigin)
+  let bytes = 0
+
+  async function fetchChunk(chunk: SnapshotChunkInfo): Promise<ReplayEvent[]> {
+    let data: Uint8Array | null
+    try {
+      data = await api.invoke('recordings:get-chunk', recordingId, chunk.seq)
+    } catch (error) {
+      throw new ChunkError(chunk.seq, `Part ${chunk.seq + 1} of this recording could not be read: ${error instanceof Error ? error.message : String(error)}`)
+    }
+    if (!data) throw new ChunkError(chunk.seq, `Part ${chunk.seq + 1} of this recording is missing from the cache. Re-import the export to repair it.`)
+    bytes += data.byteLength
+    let events: ReplayEvent[]
+    try {
+      events = parseChunkEvents(await inflateRaw(data))
+    } catch (error) {
+      throw new ChunkError(
+        chunk.seq,
+        `Part ${chunk.seq + 1} of this recording could not be decoded (${error instanceof Error ? error.message : String(error)}).`
+      )
+    }
+    let state = isolationByWindow.get(chunk.windowId)
+    if (!state) isolationByWindow.set(chunk.windowId, (state = createIsolationState()))
+    for (const event of events) isolateEvent(event, state, appOrigin, toAssetUrl)
+    return events
+  }
+
+  return {
+    load(chunk) {
+      let pending = cache.get(chunk.seq)
+      if (!pending) {
+        pending = fetchChunk(chunk)
+        cache.set(chunk.seq, pending)
+        // A failed fetch may be retried later (e.g. after the core recovers).
+        pending.catch(() => cache.delete(chunk.seq))
+      }
+      return pending
+    },
+    bytesLoaded: () => bytes
+  }
+}

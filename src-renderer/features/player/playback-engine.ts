@@ -1,0 +1,403 @@
+/**
+ * Drives rrweb's Replayer for one recording: streams chunks, seeks from keyframes, follows windows, skips
+ * inactivity.
+ *
+ * One window is replayed at a time. A Replayer is built from a keyframe chunk (one that begins with Meta +
+ * FullSnapshot: the last at or before the target) and the chunks up to the target, so opening or seeking never
+ * replays from the start of the recording; the chunks after it are appended (`addEvent`) a little ahead of the
+ * playhead. Seeks inside what is loaded reuse the Replayer (rrweb itself restarts from the last Meta before the
+ * target). All times here are epoch ms.
+ */
+import { Replayer } from '@rrweb/replay'
+import type { RecordingDetail, SnapshotChunkInfo } from '@shared/domain'
+import { ChunkError, type ChunkLoader, type ReplayEvent } from './chunk-loader'
+import {
+  findActiveWindow,
+  findChunkIndexAt,
+  findInactiveSpans,
+  findKeyframeIndex,
+  findSkipTarget,
+  groupChunksByWindow,
+  type Span
+} from './timeline'
+
+export type EngineState = 'loading' | 'playing' | 'paused' | 'buffering' | 'ended' | 'broken'
+
+export type EngineListener = {
+  /** The playhead moved (epoch ms). Called on every animation frame while playing, and after each seek. */
+  onTime: (timeMs: number) => void
+  onState: (state: EngineState) => void
+  /** The window being replayed changed (auto-follow, or a switch). */
+  onWindow: (windowId: string) => void
+  /** The recording (or this part of it) cannot be played; `message` says why, for the user. */
+  onBroken: (message: string) => void
+  /** A full snapshot was drawn (the first frame after an open or a keyframe seek). */
+  onFrame?: () => void
+  /** The recorded viewport's size (CSS px), whenever a Meta event sets it. */
+  onResize?: (width: number, height: number) => void
+}
+
+export type EngineOptions = {
+  speed: number
+  skipInactive: boolean
+  followWindow: boolean
+}
+
+/** How far ahead of the playhead chunks are appended, in recording time. */
+const LOOKAHEAD_MS = 45_000
+
+type Session = {
+  replayer: Replayer
+  windowId: string
+  chunks: SnapshotChunkInfo[]
+  /** Epoch ms of the Replayer's first event: its time offsets count from here. */
+  baseMs: number
+  firstIndex: number
+  lastIndex: number
+  loadingMore: boolean
+}
+
+type RrwebEvents = ConstructorParameters<typeof Replayer>[0]
+
+export class PlaybackEngine {
+  private readonly container: HTMLElement
+  private readonly detail: RecordingDetail
+  private readonly loader: ChunkLoader
+  private readonly listener: EngineListener
+  private readonly chunksByWindow: Map<string, SnapshotChunkInfo[]>
+  private readonly inactiveSpans: Span[]
+  private readonly endMs: number
+  private options: EngineOptions
+  private session: Session | null = null
+  private generation = 0
+  private wantsPlay = false
+  private state: EngineState = 'loading'
+  private timeMs: number
+  private frame = 0
+  private isDestroyed = false
+
+  constructor(
+    container: HTMLElement,
+    detail: RecordingDetail,
+    loader: ChunkLoader,
+    listener: EngineListener,
+    options: EngineOptions
+  ) {
+    this.container = container
+    this.detail = detail
+    this.loader = loader
+    this.listener = listener
+    this.options = options
+    this.chunksByWindow = groupChunksByWindow(detail.chunks)
+    const { startedAtMs, endedAtMs } = detail.summary
+    this.endMs = Math.max(endedAtMs, ...detail.chunks.map((c) => c.lastMs))
+    this.inactiveSpans = findInactiveSpans(detail.segments, startedAtMs, this.endMs)
+    this.timeMs = startedAtMs
+  }
+
+  /** Why this recording cannot be played at all, or null. Checked before anything is fetched. */
+  static findUnplayableReason(detail: RecordingDetail): string | null {
+    if (detail.summary.brokenReason) return detail.summary.brokenReason
+    if (detail.chunks.length === 0) return 'This recording has no snapshot data in the cache, so there is nothing to replay.'
+    if (!detail.chunks.some((c) => c.hasFullSnapshot)) {
+      return 'This recording has no full snapshot (the page was never captured whole), so it cannot be drawn. Its events and console output are still listed in the inspector.'
+    }
+    const events = detail.chunks.reduce((n, c) => n + c.eventCount, 0)
+    if (events < 2) return 'This recording holds a single event, which is not enough to replay anything.'
+    return null
+  }
+
+  /** Starts at `timeMs` (clamped into the recording), playing or paused. */
+  open(timeMs: number, play: boolean): Promise<void> {
+    const reason = PlaybackEngine.findUnplayableReason(this.detail)
+    if (reason) {
+      this.setState('broken')
+      this.listener.onBroken(reason)
+      return Promise.resolve()
+    }
+    this.wantsPlay = play
+    const target = this.clamp(timeMs)
+    const windowId = this.pickWindow(target)
+    return this.goTo(windowId, target)
+  }
+
+  /** The playhead, epoch ms. */
+  getTime(): number {
+    return this.timeMs
+  }
+
+  getWindowId(): string | null {
+    return this.session?.windowId ?? null
+  }
+
+  play(): void {
+    if (this.state === 'broken') return
+    this.wantsPlay = true
+    const from = this.state === 'ended' || this.timeMs >= this.endMs - 50 ? this.detail.summary.startedAtMs : this.timeMs
+    void this.seek(from)
+  }
+
+  pause(): void {
+    this.wantsPlay = false
+    const session = this.session
+    if (session && this.state === 'playing') {
+      this.timeMs = this.readReplayerTime(session)
+      session.replayer.pause()
+    }
+    if (this.state !== 'broken' && this.state !== 'loading') this.setState('paused')
+    this.listener.onTime(this.timeMs)
+  }
+
+  /** Moves the playhead to `timeMs`, keeping the play/pause intent; switches window when following. */
+  seek(timeMs: number): Promise<void> {
+    if (this.state === 'broken' && !this.session) return Promise.resolve()
+    const target = this.clamp(timeMs)
+    const windowId = this.options.followWindow || !this.session ? this.pickWindow(target) : this.session.windowId
+    return this.goTo(windowId, target)
+  }
+
+  /** Shows another window at the current time (turns following off: the user chose). */
+  selectWindow(windowId: string): Promise<void> {
+    if (!this.chunksByWindow.has(windowId)) return Promise.resolve()
+    this.options = { ...this.options, followWindow: false }
+    return this.goTo(windowId, this.timeMs)
+  }
+
+  setOptions(options: Partial<EngineOptions>): void {
+    const previous = this.options
+    this.options = { ...this.options, ...options }
+    if (options.speed !== undefined && options.speed !== previous.speed) {
+      this.session?.replayer.setConfig({ speed: options.speed })
+    }
+  }
+
+  destroy(): void {
+    this.isDestroyed = true
+    this.generation++
+    cancelAnimationFrame(this.frame)
+    this.destroySession()
+  }
+
+  private clamp(timeMs: number): number {
+    return Math.min(Math.max(timeMs, this.detail.summary.startedAtMs), this.endMs)
+  }
+
+  private pickWindow(timeMs: number): string {
+    const withChunks = this.detail.windows.filter((w) => this.chunksByWindow.has(w.windowId))
+    const chosen = findActiveWindow(withChunks, this.detail.segments, timeMs)
+    if (chosen && this.chunksByWindow.has(chosen)) return chosen
+    return (this.detail.chunks.find((c) => c.hasFullSnapshot) ?? (this.detail.chunks[0] as SnapshotChunkInfo)).windowId
+  }
+
+  private setState(state: EngineState): void {
+    if (this.state === state) return
+    this.state = state
+    this.listener.onState(state)
+  }
+
+  private readReplayerTime(session: Session): number {
+    return Math.min(session.baseMs + session.replayer.getCurrentTime(), this.endMs)
+  }
+
+  private async goTo(windowId: string, targetMs: number): Promise<void> {
+    const generation = ++this.generation
+    const chunks = this.chunksByWindow.get(windowId) ?? []
+    const keyIndex = findKeyframeIndex(chunks, targetMs)
+    if (keyIndex < 0) {
+      // This window was never captured whole; try any window that was.
+      const fallback = [...this.chunksByWindow.entries()].find(([, list]) => list.some((c) => c.hasFullSnapshot))
+      if (fallback && fallback[0] !== windowId) return this.goTo(fallback[0], targetMs)
+      this.fail('This recording has no full snapshot, so it cannot be drawn.')
+      return
+    }
+    const keyframe = chunks[keyIndex] as SnapshotChunkInfo
+    const target = Math.max(targetMs, keyframe.firstMs)
+    const neededIndex = Math.max(keyIndex, findChunkIndexAt(chunks, target))
+    this.timeMs = target
+    this.listener.onTime(target)
+
+    const session = this.session
+    const canReuse = session !== null && session.windowId === windowId && session.firstIndex <= keyIndex
+    try {
+      if (canReuse && session.lastIndex >= neededIndex) {
+        this.apply(session, target)
+      } else if (canReuse && session.lastIndex >= keyIndex) {
+        this.setState('buffering')
+        await this.appendThrough(session, neededIndex, generation)
+        if (generation !== this.generation) return
+        this.apply(session, target)
+      } else {
+        this.setState(this.session ? 'buffering' : 'loading')
+        const lists = await Promise.all(chunks.slice(keyIndex, neededIndex + 1).map((c) => this.loader.load(c)))
+        if (generation !== this.generation || this.isDestroyed) return
+        const events = lists.flat()
+        if (events.length < 2) {
+          this.fail('This part of the recording holds a single event, which is not enough to replay anything.')
+          return
+        }
+        const created = this.createSession(windowId, chunks, keyIndex, neededIndex, events)
+        this.apply(created, target)
+        if (session?.windowId !== windowId) this.listener.onWindow(windowId)
+      }
+    } catch (error) {
+      if (generation !== this.generation) return
+      this.fail(error instanceof ChunkError ? error.message : `The replay failed: ${error instanceof Error ? error.message : String(error)}`)
+      return
+    }
+    this.startTicking()
+  }
+
+  private createSession(
+    windowId: string,
+    chunks: SnapshotChunkInfo[],
+    firstIndex: number,
+    lastIndex: number,
+    events: ReplayEvent[]
+  ): Session {
+    this.destroySession()
+    const replayer = new Replayer(events as unknown as RrwebEvents, {
+      root: this.container,
+      speed: this.options.speed,
+      skipInactive: false,
+      showWarning: false,
+      showDebug: false,
+      triggerFocus: false,
+      mouseTail: false,
+      useVirtualDom: true,
+      pauseAnimation: true,
+      UNSAFE_replayCanvas: false,
+      logger: { log: () => undefined, warn: () => undefined }
+    })
+    replayer.on('fullsnapshot-rebuilded', () => this.listener.onFrame?.())
+    replayer.on('finish', () => this.onReplayerFinished())
+    replayer.on('resize', (dimension) => {
+      const { width, height } = dimension as { width: number; height: number }
+      this.listener.onResize?.(width, height)
+    })
+    const session: Session = {
+      replayer,
+      windowId,
+      chunks,
+      baseMs: (events[0] as ReplayEvent).timestamp,
+      firstIndex,
+      lastIndex,
+      loadingMore: false
+    }
+    this.session = session
+    return session
+  }
+
+  private destroySession(): void {
+    const session = this.session
+    this.session = null
+    if (!session) return
+    try {
+      session.replayer.destroy()
+    } catch {
+      // A Replayer that failed half-way may have no wrapper left to remove; nothing else to clean up.
+      this.container.replaceChildren()
+    }
+  }
+
+  private apply(session: Session, targetMs: number): void {
+    const offset = Math.max(0, targetMs - session.baseMs)
+    if (this.wantsPlay) {
+      session.replayer.play(offset)
+      this.setState('playing')
+    } else {
+      session.replayer.pause(offset)
+      this.setState('paused')
+    }
+    this.timeMs = targetMs
+    this.listener.onTime(targetMs)
+  }
+
+  private async appendThrough(session: Session, index: number, generation: number): Promise<void> {
+    while (session.lastIndex < index && generation === this.generation && this.session === session) {
+      const nextIndex = session.lastIndex + 1
+      const events = await this.loader.load(session.chunks[nextIndex] as SnapshotChunkInfo)
+      if (this.session !== session) return
+      // Another caller (the look-ahead, or a seek) appended it while this one waited.
+      if (session.lastIndex + 1 !== nextIndex) continue
+      for (const event of events) session.replayer.addEvent(event as unknown as RrwebEvents[number])
+      session.lastIndex = nextIndex
+    }
+  }
+
+  /** Appends chunks ahead of the playhead in the background. */
+  private loadAhead(): void {
+    const session = this.session
+    if (!session || session.loadingMore || session.lastIndex >= session.chunks.length - 1) return
+    const horizon = this.timeMs + LOOKAHEAD_MS * Math.max(1, this.options.speed)
+    const loadedUntil = (session.chunks[session.lastIndex] as SnapshotChunkInfo).lastMs
+    if (loadedUntil > horizon) return
+    session.loadingMore = true
+    const generation = this.generation
+    this.appendThrough(session, session.lastIndex + 1, generation)
+      .catch((error: unknown) => {
+        if (this.session === session && error instanceof ChunkError) this.fail(error.message)
+      })
+      .finally(() => {
+        session.loadingMore = false
+        if (this.session === session && this.state === 'buffering' && this.wantsPlay) this.apply(session, this.timeMs)
+      })
+  }
+
+  private onReplayerFinished(): void {
+    const session = this.session
+    if (!session) return
+    const time = this.readReplayerTime(session)
+    this.timeMs = time
+    if (session.lastIndex < session.chunks.length - 1) {
+      // Playback outran loading: wait for the next chunk, then carry on.
+      this.setState('buffering')
+      this.loadAhead()
+      return
+    }
+    const nextWindow = this.options.followWindow ? this.pickWindow(time + 1) : session.windowId
+    if (nextWindow !== session.windowId && time < this.endMs - 100) {
+      void this.goTo(nextWindow, time)
+      return
+    }
+    this.wantsPlay = false
+    this.timeMs = this.endMs
+    this.listener.onTime(this.endMs)
+    this.setState('ended')
+  }
+
+  private fail(message: string): void {
+    this.wantsPlay = false
+    this.destroySession()
+    this.setState('broken')
+    this.listener.onBroken(message)
+  }
+
+  private startTicking(): void {
+    cancelAnimationFrame(this.frame)
+    const tick = () => {
+      if (this.isDestroyed) return
+      const session = this.session
+      if (session && this.state === 'playing') {
+        this.timeMs = this.readReplayerTime(session)
+        this.listener.onTime(this.timeMs)
+        if (this.options.skipInactive) {
+          const skipTo = findSkipTarget(this.inactiveSpans, this.timeMs)
+          if (skipTo !== null) {
+            void this.seek(skipTo)
+            return
+          }
+        }
+        if (this.options.followWindow && this.detail.windows.length > 1) {
+          const windowId = this.pickWindow(this.timeMs)
+          if (windowId !== session.windowId) {
+            void this.goTo(windowId, this.timeMs)
+            return
+          }
+        }
+      }
+      if (session) this.loadAhead()
+      this.frame = requestAnimationFrame(tick)
+    }
+    this.frame = requestAnimationFrame(tick)
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * State of one player instance (createStore + React context, so two players never share playback state).
+ *
+ * The store holds what the controls, seek bar, overlay and inspector show; the `PlaybackEngine` does the replay and
+ * is driven through `PlayerControls` (attached once it exists). Times in the store are offsets from the recording's
+ * start (`…OffsetMs`), which is also what `data-current-time-ms` shows.
+ */
+import { createContext, useContext } from 'react'
+import { createStore, useStore } from 'zustand'
+import type { RecordingDetail, RecordingException } from '@shared/domain'
+import type { EngineState } from './playback-engine'
+import {
+  buildInspectorRows,
+  findExceptionAt,
+  findNextException,
+  findPreviousException,
+  sortExceptions,
+  type InspectorRow,
+  type InspectorTab,
+  type LevelFilter
+} from './timeline'
+
+export const SPEEDS = [0.5, 1, 2, 4, 8, 16] as const
+export type Speed = (typeof SPEEDS)[number]
+
+/** What the store needs from the engine (tests pass a fake). Times are epoch ms. */
+export type PlayerControls = {
+  play: () => void
+  pause: () => void
+  seek: (timeMs: number) => void
+  selectWindow: (windowId: string) => void
+  setOptions: (options: { speed?: number; skipInactive?: boolean; followWindow?: boolean }) => void
+}
+
+/** One frame at 30 fps: what shift+←/→ steps. */
+export const FRAME_MS = 1000 / 30
+
+export type PlayerState = {
+  detail: RecordingDetail
+  /** Exceptions in time order. */
+  exceptions: RecordingException[]
+  rows: InspectorRow[]
+  engineState: EngineState
+  brokenMessage: string | null
+  currentOffsetMs: number
+  durationMs: number
+  speed: Speed
+  skipInactive: boolean
+  followWindow: boolean
+  windowId: string | null
+  /** The exception the user closed the overlay for (it reopens for the next one). */
+  dismissedExceptionId: number | null
+  inspectorTab: InspectorTab
+  inspectorText: string
+  inspectorLevel: LevelFilter
+  /** Row the inspector should scroll to and highlight ("show in inspector"). */
+  focusedRowKey: string | null
+  isHelpOpen: boolean
+  hasDrawnFrame: boolean
+  controls: PlayerControls | null
+
+  attachControls: (controls: PlayerControls | null) => void
+  onEngineTime: (timeMs: number) => void
+  onEngineState: (state: EngineState) => void
+  onEngineWindow: (windowId: string) => void
+  onEngineBroken: (message: string) => void
+  onFrameDrawn: () => void
+  togglePlay: () => void
+  seekToOffset: (offsetMs: number) => void
+  seekBy: (deltaMs: number) => void
+  setSpeed: (speed: Speed) => void
+  setSkipInactive: (skip: boolean) => void
+  setFollowWindow: (follow: boolean) => void
+  selectWindow: (windowId: string) => void
+  goToNextException: () => void
+  goToPreviousException: () => void
+  dismissException: (id: number) => void
+  showExceptionInInspector: (id: number) => void
+  setInspectorTab: (tab: InspectorTab) => void
+  setInspectorText: (text: string) => void
+  setInspectorLevel: (level: LevelFilter) => void
+  setHelpOpen: (open: boolean) => void
+}
+
+export type PlayerStoreOptions = {
+  initialOffsetMs?: number
+  speed?: Speed
+  skipInactive?: boolean
+}
+
+/** The recording's length as the player shows it: the summary's, or the last chunk's end when that is later. */
+export function playerDurationMs(detail: RecordingDetail): number {
+  const lastChunkMs = detail.chunks.reduce((max, c) => Math.max(max, c.lastMs), 0)
+  return Math.max(detail.summary.durationMs, detail.summary.endedAtMs - detail.summary.startedAtMs, lastChunkMs - detail.summary.startedAtMs, 0)
+}
+
+export function createPlayerStore(detail: RecordingDetail, options: PlayerStoreOptions = {}) {
+  const startMs = detail.summary.startedAtMs
+  return createStore<PlayerState>()((set, get) => {
+    const seekTo = (offsetMs: number) => {
+      const clamped = Math.min(Math.max(0, offsetMs), get().durationMs)
+      set({ currentOffsetMs: clamped })
+      get().controls?.seek(startMs + clamped)
+    }
+    return {
+      detail,
+      exceptions: sortExceptions(detail.exceptions),
+      rows: buildInspectorRows(detail),
+      engineState: 'loading',
+      brokenMessage: null,
+      currentOffsetMs: options.initialOffsetMs ?? 0,
+      durationMs: playerDurationMs(detail),
+      speed: options.speed ?? 1,
+      skipInactive: options.skipInactive ?? true,
+      followWindow: true,
+      windowId: detail.windows[0]?.windowId ?? null,
+      dismissedExceptionId: null,
+      inspectorTab: 'all',
+      inspectorText: '',
+      inspectorLevel: 'all',
+      focusedRowKey: null,
+      isHelpOpen: false,
+      hasDrawnFrame: false,
+      controls: null,
+
+      attachControls: (controls) => set({ controls }),
+      onEngineTime: (timeMs) => {
+        const offset = Math.min(Math.max(0, timeMs - startMs), get().durationMs)
+        if (offset !== get().currentOffsetMs) set({ currentOffsetMs: offset })
+      },
+      onEngineState: (engineState) => set({ engineState }),
+      onEngineWindow: (windowId) => set({ windowId }),
+      onEngineBroken: (brokenMessage) => set({ brokenMessage, engineState: 'broken' }),
+      onFrameDrawn: () => {
+        if (!get().hasDrawnFrame) set({ hasDrawnFrame: true })
+      },
+      togglePlay: () => {
+        const { engineState, controls } = get()
+        if (!controls || engineState === 'broken') return
+        if (engineState === 'playing' || engineState === 'buffering') controls.pause()
+        else controls.play()
+      },
+      seekToOffset: (offsetMs) => seekTo(offsetMs),
+      seekBy: (deltaMs) => seekTo(get().currentOffsetMs + deltaMs),
+      setSpeed: (speed) => {
+        set({ speed })
+        get().controls?.setOptions({ speed })
+      },
+      setSkipInactive: (skipInactive) => {
+        set({ skipInactive })
+        get().controls?.setOptions({ skipInactive })
+      },
+      setFollowWindow: (followWindow) => {
+        set({ followWindow })
+        get().controls?.setOptions({ followWindow })
+      },
+      selectWindow: (windowId) => {
+        set({ windowId, followWindow: false })
+        get().controls?.selectWindow(windowId)
+      },
+      goToNextException: () => {
+        const next = findNextException(get().exceptions, startMs + get().currentOffsetMs)
+        if (next) seekTo(next.timestampMs - startMs)
+      },
+      goToPreviousException: () => {
+        const previous = findPreviousException(get().exceptions, startMs + get().currentOffsetMs)
+        if (previous) seekTo(previous.timestampMs - startMs)
+      },
+      dismissException: (id) => set({ dismissedExceptionId: id }),
+      showExceptionInInspector: (id) => set({ inspectorTab: 'exceptions', inspectorText: '', inspectorLevel: 'all', focusedRowKey: `e${id}` }),
+      setInspectorTab: (inspectorTab) => set({ inspectorTab, focusedRowKey: null }),
+      setInspectorText: (inspectorText) => set({ inspectorText }),
+      setInspectorLevel: (inspectorLevel) => set({ inspectorLevel }),
+      setHelpOpen: (isHelpOpen) => set({ isHelpOpen })
+    }
+  })
+}
+
+export type PlayerStore = ReturnType<typeof createPlayerStore>
+
+/** The exception the overlay shows now, or null (none reached yet, or closed by the user). */
+export function selectOverlayException(state: PlayerState): RecordingException | null {
+  const exception = findExceptionAt(state.exceptions, state.detail.summary.startedAtMs + state.currentOffsetMs)
+  if (!exception || exception.id === state.dismissedExceptionId) return null
+  return exception
+}
+
+/** Where the player should open: `?t=<seconds>`, `?at=exception` (the first one), else the start. */
+export function initialOffsetFromSearch(search: URLSearchParams, detail: RecordingDetail): { offsetMs: number; isDeepLink: boolean } {
+  const t = search.get('t')
+  if (t !== null && t.trim() !== '' && Number.isFinite(Number(t))) {
+    return { offsetMs: Math.max(0, Number(t) * 1000), isDeepLink: true }
+  }
+  if (search.get('at') === 'exception') {
+    const first = sortExceptions(detail.exceptions)[0]
+    if (first) return { offsetMs: Math.max(0, first.timestampMs - detail.summary.startedAtMs), isDeepLink: true }
+  }
+  return { offsetMs: 0, isDeepLink: false }
+}
+
+export const PlayerStoreContext = createContext<PlayerStore | null>(null)
+
+/** Reads from the surrounding player's store. */
+export function usePlayer<T>(selector: (state: PlayerState) => T): T {
+  const store = useContext(PlayerStoreContext)
+  if (!store) throw new Error('usePlayer must be used inside a player')
+  return useStore(store, selector)
+}
+
+/** The surrounding player's store itself (for event handlers that read fresh state). */
+export function usePlayerStore(): PlayerStore {
+  const store = useContext(PlayerStoreContext)
+  if (!store) throw new Error('usePlayerStore must be used inside a player')
+  return store
+}

@@ -1,0 +1,239 @@
+import { useEffect, useRef, useState, type RefObject } from 'react'
+import type { RecordingDetail } from '@shared/domain'
+import { desktop } from '../../api-client'
+import { useScreenReady } from '../../app/app-store'
+import { hrefFor } from '../../app/router'
+import { formatDateTime, formatDuration } from '../../components/format'
+import { createChunkLoader } from './chunk-loader'
+import { ExceptionOverlay } from './exception-overlay'
+import { Inspector } from './inspector'
+import { PlaybackEngine } from './playback-engine'
+import { PlayerControlBar } from './player-control-bar'
+import {
+  createPlayerStore,
+  initialOffsetFromSearch,
+  PlayerStoreContext,
+  usePlayer,
+  usePlayerStore,
+  type PlayerStore
+} from './player-store'
+import { ShortcutsDialog } from './shortcuts-dialog'
+import { usePlayerShortcuts } from './use-player-shortcuts'
+import { WindowSwitcher } from './window-switcher'
+
+/** Store updates while playing are limited to this rate; pauses and seeks always go through at once. */
+const TIME_UPDATE_MS = 80
+
+/** One recording's player: replay, controls, overlay and inspector, with its own store. */
+export function Player({ detail, search }: { detail: RecordingDetail; search: URLSearchParams }) {
+  const [store] = useState<PlayerStore>(() => {
+    const { offsetMs } = initialOffsetFromSearch(search, detail)
+    return createPlayerStore(detail, { initialOffsetMs: offsetMs })
+  })
+  const [opening] = useState(() => initialOffsetFromSearch(search, detail))
+  const viewportRef = useRef<HTMLDivElement>(null)
+  const stageRef = useRef<HTMLDivElement>(null)
+  const [viewportSize, setViewportSize] = useState<{ width: number; height: number } | null>(null)
+
+  useEffect(() => {
+    const container = viewportRef.current
+    if (!container) return
+    const state = store.getState()
+    let lastUpdate = 0
+    const engine = new PlaybackEngine(
+      container,
+      detail,
+      createChunkLoader(desktop, detail.summary.id, window.location.origin),
+      {
+        onTime: (timeMs) => {
+          const now = performance.now()
+          if (store.getState().engineState === 'playing' && now - lastUpdate < TIME_UPDATE_MS) return
+          lastUpdate = now
+          store.getState().onEngineTime(timeMs)
+        },
+        onState: (engineState) => {
+          store.getState().onEngineState(engineState)
+          store.getState().onEngineTime(engine.getTime())
+        },
+        onWindow: (windowId) => store.getState().onEngineWindow(windowId),
+        onBroken: (message) => store.getState().onEngineBroken(message),
+        onFrame: () => store.getState().onFrameDrawn(),
+        onResize: (width, height) => setViewportSize({ width, height })
+      },
+      { speed: state.speed, skipInactive: state.skipInactive, followWindow: state.followWindow }
+    )
+    store.getState().attachControls({
+      play: () => engine.play(),
+      pause: () => engine.pause(),
+      seek: (timeMs) => void engine.seek(timeMs),
+      selectWindow: (windowId) => void engine.selectWindow(windowId),
+      setOptions: (options) => engine.setOptions(options)
+    })
+    void engine.open(detail.summary.startedAtMs + opening.offsetMs, !opening.isDeepLink)
+    return () => {
+      store.getState().attachControls(null)
+      engine.destroy()
+    }
+  }, [store, detail, opening])
+
+  // A new `?t=` on the same recording (edited link, back/forward) seeks there.
+  const t = search.get('t')
+  const seenT = useRef(t)
+  useEffect(() => {
+    if (t === seenT.current) return
+    seenT.current = t
+    if (t !== null && t.trim() !== '' && Number.isFinite(Number(t))) store.getState().seekToOffset(Number(t) * 1000)
+  }, [t, store])
+
+  return (
+    <PlayerStoreContext.Provider value={store}>
+      <PlayerLayout viewportRef={viewportRef} stageRef={stageRef} viewportSize={viewportSize} />
+    </PlayerStoreContext.Provider>
+  )
+}
+
+function PlayerLayout({
+  viewportRef,
+  stageRef,
+  viewportSize
+}: {
+  viewportRef: RefObject<HTMLDivElement | null>
+  stageRef: RefObject<HTMLDivElement | null>
+  viewportSize: { width: number; height: number } | null
+}) {
+  const detail = usePlayer((s) => s.detail)
+  const currentOffsetMs = usePlayer((s) => s.currentOffsetMs)
+  const engineState = usePlayer((s) => s.engineState)
+  const brokenMessage = usePlayer((s) => s.brokenMessage)
+  const hasDrawnFrame = usePlayer((s) => s.hasDrawnFrame)
+  const store = usePlayerStore()
+  const scale = useFitScale(stageRef, viewportSize)
+  usePlayerShortcuts(store, stageRef)
+
+  const isReady = brokenMessage !== null || (hasDrawnFrame && engineState !== 'loading')
+  useScreenReady(isReady ? 'ready' : 'loading')
+  const summary = detail.summary
+  const person = summary.personEmail ?? summary.personName ?? summary.distinctId ?? 'Anonymous'
+
+  return (
+    <div
+      className="screen player"
+      data-testid="player"
+      data-recording-id={summary.id}
+      data-current-time-ms={Math.round(currentOffsetMs)}
+      data-player-state={engineState}
+    >
+      <header className="screen-header player-header">
+        <a className="button button-quiet" href={hrefFor('/recordings')} title="Back to the list (browser back keeps your filters)">
+          ←
+        </a>
+        <div className="player-title">
+          <h1 title={person}>{person}</h1>
+          <span className="player-subtitle">
+            {formatDateTime(summary.startedAtMs)} · {formatDuration(summary.durationMs)} · active{' '}
+            {formatDuration(summary.activeMs)}
+            {summary.startUrl ? ` · ${summary.startUrl.replace(/^https?:\/\//, '')}` : ''}
+          </span>
+        </div>
+        <div className="header-spacer" />
+        <WindowSwitcher />
+        <CopyLinkButton />
+        <button type="button" className="button button-quiet" onClick={() => store.getState().setHelpOpen(true)} aria-label="Keyboard shortcuts">
+          ?
+        </button>
+      </header>
+      <div className="player-body">
+        <div className="player-main">
+          <div className="player-stage" ref={stageRef}>
+            <div
+              className="replay-viewport"
+              ref={viewportRef}
+              style={
+                viewportSize
+                  ? {
+                      width: viewportSize.width,
+                      height: viewportSize.height,
+                      transform: `translate(-50%, -50%) scale(${scale})`
+                    }
+                  : undefined
+              }
+            />
+            {brokenMessage ? (
+              <div className="player-broken" role="alert" data-testid="player-broken">
+                <h2>This recording cannot be replayed</h2>
+                <p>{brokenMessage}</p>
+                <p className="player-broken-hint">The inspector on the right still lists what was captured.</p>
+              </div>
+            ) : !hasDrawnFrame ? (
+              <div className="player-loading" role="status">
+                Loading recording…
+              </div>
+            ) : null}
+            {engineState === 'buffering' ? <div className="player-buffering">Loading…</div> : null}
+            <ExceptionOverlay />
+          </div>
+          <PlayerControlBar />
+        </div>
+        <Inspector />
+      </div>
+      <ShortcutsDialog />
+    </div>
+  )
+}
+
+/** Scale that fits the recorded viewport into the stage (never above 1). */
+function useFitScale(
+  stageRef: RefObject<HTMLDivElement | null>,
+  size: { width: number; height: number } | null
+): number {
+  const [scale, setScale] = useState(1)
+  useEffect(() => {
+    const stage = stageRef.current
+    if (!stage || !size) return
+    const update = () => {
+      const padding = 24
+      const next = Math.min(
+        (stage.clientWidth - padding) / Math.max(1, size.width),
+        (stage.clientHeight - padding) / Math.max(1, size.height),
+        1
+      )
+      setScale(Math.max(0.05, next))
+    }
+    update()
+    const observer = new ResizeObserver(update)
+    observer.observe(stage)
+    return () => observer.disconnect()
+  }, [stageRef, size])
+  return scale
+}
+
+function CopyLinkButton() {
+  const id = usePlayer((s) => s.detail.summary.id)
+  const store = usePlayerStore()
+  const [copied, setCopied] = useState<string | null>(null)
+  useEffect(() => {
+    if (!copied) return
+    const timer = window.setTimeout(() => setCopied(null), 2500)
+    return () => window.clearTimeout(timer)
+  }, [copied])
+  const copy = () => {
+    const seconds = Math.floor(store.getState().currentOffsetMs / 100) / 10
+    const link = `${window.location.origin}${window.location.pathname}#/recordings/${encodeURIComponent(id)}?t=${seconds}`
+    navigator.clipboard
+      .writeText(link)
+      .then(() => setCopied(`Link at ${seconds}s copied`))
+      .catch(() => setCopied(link))
+  }
+  return (
+    <span className="copy-link">
+      <button type="button" className="button" onClick={copy}>
+        Copy link at current time
+      </button>
+      {copied ? (
+        <span className="copy-link-toast" role="status">
+          {copied}
+        </span>
+      ) : null}
+    </span>
+  )
+}

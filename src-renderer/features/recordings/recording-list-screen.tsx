@@ -1,0 +1,106 @@
+import { useCallback, useEffect, useMemo } from 'react'
+import { useAppStore, useScreenReady } from '../../app/app-store'
+import type { RouteProps } from '../../app/route-types'
+import { formatTarget, navigate } from '../../app/router'
+import { EmptyState } from '../../components/empty-state'
+import { formatCount } from '../../components/format'
+import { RecordingFilterBar } from './recording-filter-bar'
+import {
+  countActiveFilters,
+  DEFAULT_FILTERS,
+  filtersFromParams,
+  filtersToParams,
+  filtersToQuery,
+  type RecordingFilters
+} from './recording-filters'
+import { useRecordingListStore } from './recording-list-store'
+import { RecordingTable } from './recording-table'
+import { SavedViewsMenu } from './saved-views-menu'
+import { SearchBox } from './search-box'
+import './recordings.css'
+
+/** The list of recordings: search, filters (kept in the URL), saved views, and the virtualised table. */
+export function RecordingListScreen({ search }: RouteProps) {
+  const searchKey = search.toString()
+  const filters = useMemo(() => filtersFromParams(new URLSearchParams(searchKey)), [searchKey])
+  const setQuery = useRecordingListStore((s) => s.setQuery)
+  const reload = useRecordingListStore((s) => s.reload)
+  const status = useRecordingListStore((s) => s.status)
+  const total = useRecordingListStore((s) => s.total)
+  const errorMessage = useRecordingListStore((s) => s.errorMessage)
+  const lastQueryMs = useRecordingListStore((s) => s.lastQueryMs)
+  const dataVersion = useAppStore((s) => s.dataVersion)
+  const cacheRecordings = useAppStore((s) => s.totals?.recordings ?? null)
+
+  useEffect(() => {
+    void setQuery(filtersToQuery(filters, Date.now()))
+  }, [filters, setQuery])
+
+  useEffect(() => {
+    if (dataVersion > 0) void reload()
+  }, [dataVersion, reload])
+
+  const applyFilters = useCallback((next: RecordingFilters, options?: { replace?: boolean }) => {
+    navigate(formatTarget('/recordings', filtersToParams(next)), options)
+  }, [])
+
+  const activeCount = countActiveFilters(filters)
+  const isFiltered = activeCount > 0 || filters.text.trim() !== ''
+  useScreenReady(status === 'ready' || status === 'error' ? (status === 'error' ? 'error' : 'ready') : 'loading')
+
+  return (
+    <div className="screen recordings-screen">
+      <header className="screen-header recordings-header">
+        <h1>Recordings</h1>
+        <SearchBox
+          value={filters.text}
+          onChange={(text) => applyFilters({ ...filters, text }, { replace: true })}
+        />
+        <span className="result-count" aria-live="polite" data-testid="result-count">
+          {status === 'loading' && total === 0 ? 'Searching…' : `${formatCount(total)} recording${total === 1 ? '' : 's'}`}
+          {lastQueryMs !== null && status === 'ready' ? (
+            <span className="result-timing"> · {Math.max(1, Math.round(lastQueryMs))} ms</span>
+          ) : null}
+        </span>
+        <div className="header-spacer" />
+        <SavedViewsMenu filters={filters} onApply={(next) => applyFilters(next)} />
+      </header>
+      <RecordingFilterBar filters={filters} activeCount={activeCount} onChange={applyFilters} />
+      {status === 'error' ? (
+        <EmptyState
+          tone="error"
+          title="The recording list could not be loaded"
+          action={
+            <button type="button" className="button" onClick={() => void reload()}>
+              Retry
+            </button>
+          }
+        >
+          <p>{errorMessage}</p>
+        </EmptyState>
+      ) : status === 'ready' && total === 0 ? (
+        isFiltered || cacheRecordings !== 0 ? (
+          <EmptyState
+            title="No recordings match"
+            action={
+              <button type="button" className="button" onClick={() => applyFilters({ ...DEFAULT_FILTERS, sort: filters.sort })}>
+                Clear search and filters
+              </button>
+            }
+          >
+            <p>Try fewer filters, a wider date range, or part of an email or URL.</p>
+          </EmptyState>
+        ) : (
+          <EmptyState title="No recordings yet">
+            <p>
+              Import PostHog exports with <code>tapedeck import &lt;file or folder&gt;</code>, or add a source on the
+              Sources screen. Recordings show up here as soon as they are imported.
+            </p>
+          </EmptyState>
+        )
+      ) : (
+        <RecordingTable sort={filters.sort} onSort={(sort) => applyFilters({ ...filters, sort })} />
+      )}
+    </div>
+  )
+}
