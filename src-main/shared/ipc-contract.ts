@@ -11,10 +11,12 @@ import type { RecordingChannels } from './contract/recording-channels'
 import { RECORDING_CHANNELS } from './contract/recording-channels'
 import type { AssetChannels, AssetEvents } from './contract/asset-channels'
 import { ASSET_CHANNELS } from './contract/asset-channels'
+import type { SyncChannels, SyncEvents } from './contract/sync-channels'
+import { SYNC_CHANNELS } from './contract/sync-channels'
 
-export type InvokeChannels = AppChannels & RecordingChannels & AssetChannels
+export type InvokeChannels = AppChannels & RecordingChannels & AssetChannels & SyncChannels
 
-export type EventChannels = AppEvents & AssetEvents
+export type EventChannels = AppEvents & AssetEvents & SyncEvents
 
 export type InvokeChannel = keyof InvokeChannels
 export type InvokeArgs<C extends InvokeChannel> = Parameters<InvokeChannels[C]>
@@ -25,7 +27,8 @@ export type EventChannel = keyof EventChannels
 export const INVOKE_CHANNELS = {
   ...APP_CHANNELS,
   ...RECORDING_CHANNELS,
-  ...ASSET_CHANNELS
+  ...ASSET_CHANNELS,
+  ...SYNC_CHANNELS
 } as const satisfies Record<InvokeChannel, true>
 
 /** What the core implements: one handler per channel. */

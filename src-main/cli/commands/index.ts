@@ -2,7 +2,18 @@ import type { Command } from '../command'
 import { assetsCommand } from './assets-command'
 import { importCommand } from './import-command'
 import { recordingsCommand } from './recordings-command'
+import { serveCommand } from './serve-command'
 import { statsCommand } from './stats-command'
+import { sourcesCommand } from './sources-command'
+import { syncCommand } from './sync-command'
 
 /** Every `tapedeck` command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [importCommand, statsCommand, recordingsCommand, assetsCommand]
+export const COMMANDS: readonly Command[] = [
+  importCommand,
+  statsCommand,
+  recordingsCommand,
+  serveCommand,
+  assetsCommand,
+  sourcesCommand,
+  syncCommand
+]
