@@ -5,7 +5,7 @@ import type { ReadableDb } from './types'
 /**
  * Totals shown by `tapedeck stats` and the app's status bar.
  *
- * `persons` counts identified persons (profiles); `anonymousVisitors` counts the other people seen in events (an
+ * `persons` counts person profiles (identified persons, or persons from a persons export); `anonymousVisitors` counts the other people seen in events (an
  * anonymous visitor is their own person, as in PostHog's funnels). `cacheBytes` is the database file plus its WAL
  * (0 for an in-memory database).
  */
@@ -14,9 +14,9 @@ export function getCacheTotals(db: ReadableDb): CacheTotals {
     .prepare(
       `SELECT
         (SELECT count(*) FROM recordings) AS recordings,
-        (SELECT count(*) FROM persons WHERE is_identified = 1) AS persons,
+        (SELECT count(*) FROM persons WHERE is_identified = 1 OR has_profile = 1) AS persons,
         (SELECT count(*) FROM (SELECT DISTINCT person_key FROM events WHERE person_key IS NOT NULL)
-           WHERE person_key NOT IN (SELECT id FROM persons WHERE is_identified = 1)) AS anonymous_visitors,
+           WHERE person_key NOT IN (SELECT id FROM persons WHERE is_identified = 1 OR has_profile = 1)) AS anonymous_visitors,
         (SELECT count(*) FROM events) AS events,
         (SELECT count(*) FROM exceptions) AS exceptions`
     )

@@ -86,9 +86,10 @@ export async function importFile(path: string, sizeBytes: number, emit: EmitMess
   }
   if (scanner !== null) (scanner as JsonStreamScanner).end()
   if (csv !== null) (csv as CsvImport).end()
+  const result = context.finish()
   await context.drain()
   if (pendingProgress > 0) await emit({ type: 'progress', bytes: pendingProgress })
-  return context.result()
+  return result
 
   async function feed(chunk: Buffer): Promise<void> {
     if (scanner !== null) (scanner as JsonStreamScanner).push(chunk)
@@ -140,6 +141,8 @@ function looksLikeJsonLines(head: Buffer): boolean {
 
 type TopContext = {
   kind: 'object' | 'array'
+  /** Set when the object had a `results` list (an API page), whose items were routed one by one. */
+  hadResults: boolean
   props: Map<string, unknown>
   builder: RecordingBuilder | null
   format: string | null
@@ -187,7 +190,7 @@ class FileContext {
     const depth = path.length
     if (depth === 0) {
       if (kind === 'scalar') return 'capture'
-      this.top = { kind, props: new Map(), builder: null, format: null }
+      this.top = { kind, hadResults: false, props: new Map(), builder: null, format: null }
       return 'descend'
     }
     if (kind === 'scalar') return 'capture'
@@ -195,6 +198,7 @@ class FileContext {
     if (depth === 1) {
       if (this.top?.kind === 'array') return 'capture'
       if (a === 'data' && kind === 'object') return 'descend'
+      if (a === 'results' && kind === 'array' && this.top) this.top.hadResults = true
       if ((a === 'snapshots' || a === 'results') && kind === 'array') return 'descend'
       if (a === 'snapshotsByWindowId' && kind === 'object') return 'descend'
       return 'capture'
@@ -264,7 +268,7 @@ class FileContext {
       this.finishExport(top.builder, top.props)
       return
     }
-    if (top.props.has('results')) return
+    if (top.hadResults) return
     // A (pretty-printed) single record: rebuild it from its properties.
     const record: Record<string, unknown> = {}
     for (const [key, value] of top.props) {
@@ -283,7 +287,6 @@ class FileContext {
   }
 
   private newBuilder(format: string, id: string | null = null, idSource: RecordingIdSource = 'export') {
-    this.formats.add(format)
     const assetState = createAssetScanState()
     return new RecordingBuilder({
       id,
@@ -420,6 +423,7 @@ class FileContext {
         builder.id = builder.sessionIdHints[0]
         builder.idSource = 'recording-event'
       } else {
+        builder.id = 'pending'
         const prepared = builder.finish()
         const hash = createHash('sha1')
         for (const chunk of prepared.chunks.slice(0, 2)) hash.update(chunk.data)
@@ -434,6 +438,7 @@ class FileContext {
   }
 
   private pushRecording(prepared: PreparedRecording): void {
+    this.formats.add(prepared.format)
     for (const warning of prepared.warnings) this.warnings.push(`recording ${prepared.id}: ${warning}`)
     this.recordings++
     this.queue.push({ type: 'recording', recording: prepared })
@@ -485,8 +490,8 @@ class FileContext {
     while (this.queue.length > 0) await this.emit(this.queue.shift()!)
   }
 
-  /** Called once the input has ended. */
-  result(): FileResult {
+  /** Called once the input has ended: completes what is pending and says what the file was. */
+  finish(): FileResult {
     if (this.streamBuilder) {
       const meta = this.streamMeta
       if (meta) {
@@ -502,6 +507,12 @@ class FileContext {
     }
     this.flushEvents()
     this.flushPersons()
+    if (this.streamMeta && this.recordings === 0 && this.eventCount === 0 && this.personCount === 0) {
+      throw new ImportError(
+        'no-snapshots',
+        "recording metadata from PostHog's session_recordings API, without snapshots: import the recording's snapshot file (blob JSON Lines or an export) instead"
+      )
+    }
     const skippedTotal = [...this.skipped.values()].reduce((a, b) => a + b, 0)
     if (this.recordings === 0 && this.eventCount === 0 && this.personCount === 0) {
       if (skippedTotal > 0) {
