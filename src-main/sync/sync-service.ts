@@ -38,6 +38,8 @@ export type SyncServiceOptions = {
   pickFolder?: () => Promise<string | null>
   /** How syncs run; default a worker thread per sync. */
   executor?: SyncExecutor
+  /** better-sqlite3's `nativeBinding` for the default worker (else `TAPEDECK_NATIVE_BINDING`, else its own). */
+  nativeBinding?: string
   /** Watch folder sources and sync them on change and at start (default: not in the CLI). */
   watch?: boolean
   watchOptions?: WatchFolderOptions
@@ -99,7 +101,9 @@ export function createSyncService(
   const { db } = context
   const now = options.now ?? Date.now
   const keyStore = options.keyStore ?? createFileKeyStore(context.dataDir)
-  const executor = options.executor ?? createWorkerExecutor({ dataDir: context.dataDir })
+  const executor =
+    options.executor ??
+    createWorkerExecutor({ dataDir: context.dataDir, nativeBinding: options.nativeBinding })
   const shouldWatch = options.watch ?? context.shell !== 'cli'
   const watchers = new Map<number, FolderWatcher>()
   const retryTimers = new Set<NodeJS.Timeout>()
@@ -358,11 +362,20 @@ export function createSyncService(
     removeSource,
     start,
     pause() {
-      if (state === 'running') running?.pause()
+      if (state === 'running' && running) {
+        running.pause()
+        // Paused from now on as far as callers are concerned; the sync stops at its next safe point.
+        state = 'paused'
+        if (progress) progress = { ...progress, isPaused: true }
+      }
       return status()
     },
     resume() {
-      if (state === 'paused') running?.resume()
+      if (state === 'paused' && running) {
+        running.resume()
+        state = 'running'
+        if (progress) progress = { ...progress, isPaused: false }
+      }
       return status()
     },
     cancel() {

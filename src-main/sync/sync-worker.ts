@@ -23,7 +23,10 @@ port.on('message', (request: SyncWorkerRequest) => {
   else if (request.type === 'cancel') controller.abort(new Error('cancelled'))
 })
 
-const db = openDatabase(getCachePath(input.dataDir), { nativeBinding: input.nativeBinding })
+// The Electron shell announces its Electron-ABI build of better-sqlite3 in the environment, which workers share.
+const db = openDatabase(getCachePath(input.dataDir), {
+  nativeBinding: input.nativeBinding ?? process.env.TAPEDECK_NATIVE_BINDING
+})
 try {
   const outcome = await runSync(
     {
