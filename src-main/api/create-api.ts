@@ -4,6 +4,7 @@ import { createAppHandlers } from './app-handlers'
 import { createAssetHandlers } from './asset-handlers'
 import { createRecordingHandlers } from './recording-handlers'
 import { createSyncHandlers } from './sync-handlers'
+import { createAnalyticsHandlers } from './analytics-handlers'
 
 /**
  * The object that implements the contract: one handler per channel, over the services of `context`.
@@ -17,6 +18,7 @@ export function createApi(context: AppContext): ApiHandlers {
     ...createAppHandlers(context),
     ...createRecordingHandlers(context),
     ...createAssetHandlers(context),
-    ...createSyncHandlers(context)
+    ...createSyncHandlers(context),
+    ...createAnalyticsHandlers(context)
   }
 }

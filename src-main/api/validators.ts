@@ -10,6 +10,7 @@ import { z } from 'zod'
 import type { InvokeArgs, InvokeChannel } from '@shared/ipc-contract'
 import type { RecordingId, RecordingQuery } from '@shared/domain'
 import { SYNC_VALIDATORS } from './sync-validators'
+import { ANALYTICS_VALIDATORS, PERSON_VALIDATORS } from './analytics-validators'
 
 /** A schema whose parsed value has the channel's argument tuple type. */
 export type ArgsSchema<C extends InvokeChannel> = z.ZodType<InvokeArgs<C>>
@@ -72,7 +73,9 @@ export const VALIDATORS = {
   ...APP_VALIDATORS,
   ...RECORDING_VALIDATORS,
   ...ASSET_VALIDATORS,
-  ...SYNC_VALIDATORS
+  ...SYNC_VALIDATORS,
+  ...ANALYTICS_VALIDATORS,
+  ...PERSON_VALIDATORS
 } satisfies { [C in InvokeChannel]: ArgsSchema<C> }
 
 export type ValidationResult<C extends InvokeChannel> =

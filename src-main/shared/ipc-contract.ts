@@ -13,8 +13,17 @@ import type { AssetChannels, AssetEvents } from './contract/asset-channels'
 import { ASSET_CHANNELS } from './contract/asset-channels'
 import type { SyncChannels, SyncEvents } from './contract/sync-channels'
 import { SYNC_CHANNELS } from './contract/sync-channels'
+import type { AnalyticsChannels } from './contract/analytics-channels'
+import { ANALYTICS_CHANNELS } from './contract/analytics-channels'
+import type { PersonChannels } from './contract/person-channels'
+import { PERSON_CHANNELS } from './contract/person-channels'
 
-export type InvokeChannels = AppChannels & RecordingChannels & AssetChannels & SyncChannels
+export type InvokeChannels = AppChannels &
+  RecordingChannels &
+  AssetChannels &
+  SyncChannels &
+  AnalyticsChannels &
+  PersonChannels
 
 export type EventChannels = AppEvents & AssetEvents & SyncEvents
 
@@ -28,7 +37,9 @@ export const INVOKE_CHANNELS = {
   ...APP_CHANNELS,
   ...RECORDING_CHANNELS,
   ...ASSET_CHANNELS,
-  ...SYNC_CHANNELS
+  ...SYNC_CHANNELS,
+  ...ANALYTICS_CHANNELS,
+  ...PERSON_CHANNELS
 } as const satisfies Record<InvokeChannel, true>
 
 /** What the core implements: one handler per channel. */

@@ -1,0 +1,153 @@
+import type {
+  EventNameCount,
+  FunnelDefinition,
+  FunnelIssuesResult,
+  FunnelPersonsPage,
+  FunnelPersonsQuery,
+  FunnelResult,
+  PersonEventsPage,
+  PersonEventsQuery,
+  PersonPage,
+  PersonQuery,
+  PersonTimeline,
+  SessionListQuery,
+  SessionPage,
+  SessionQuery,
+  SessionStats
+} from '@shared/analytics'
+import type { PersonDetail } from '@shared/domain'
+import { listEventNames, listEventPropertyNames } from '../db/event-queries'
+import type { ReadableDb } from '../db/types'
+import { getDataFingerprint, loadEventStore, type EventStore } from './event-store'
+import {
+  computeFunnel,
+  findFunnelIssues,
+  listFunnelPersons,
+  summarizeFunnel,
+  type FunnelComputation
+} from './funnels'
+import { getPersonTimeline } from './person-timeline'
+import { getPerson, listPersonEvents, listPersons, resolvePersonId } from './persons'
+import { computeSessionStats, listSessions } from './sessions'
+
+/**
+ * Holds the in-memory event store of one connection and rebuilds it when the data changed (an import ran).
+ *
+ * Also keeps the last few funnel computations, so the drill-downs of a funnel on screen do not recompute it.
+ */
+export type AnalyticsEngine = {
+  db: ReadableDb
+  getStore(): EventStore
+  getFunnel(definition: FunnelDefinition): FunnelComputation
+}
+
+const FUNNELS_KEPT = 4
+
+/** Creates an engine over a connection (the worker's own, or the caller's in the CLI and tests). */
+export function createAnalyticsEngine(db: ReadableDb): AnalyticsEngine {
+  let store: EventStore | null = null
+  let funnels: { key: string; computation: FunnelComputation }[] = []
+  const getStore = (): EventStore => {
+    const fingerprint = getDataFingerprint(db)
+    if (store === null || store.fingerprint !== fingerprint) {
+      store = null
+      funnels = []
+      store = loadEventStore(db, fingerprint)
+    }
+    return store
+  }
+  return {
+    db,
+    getStore,
+    getFunnel(definition) {
+      const current = getStore()
+      const key = JSON.stringify(definition)
+      const hit = funnels.find((f) => f.key === key && f.computation.store === current)
+      if (hit) return hit.computation
+      const computation = computeFunnel(db, current, definition)
+      funnels = [{ key, computation }, ...funnels].slice(0, FUNNELS_KEPT)
+      return computation
+    }
+  }
+}
+
+/**
+ * Every analytics query, as functions of an engine: the worker and the in-process service both dispatch here, so
+ * the two cannot drift apart.
+ */
+export const ANALYTICS_METHODS = {
+  computeFunnel(engine: AnalyticsEngine, definition: FunnelDefinition): FunnelResult {
+    return summarizeFunnel(engine.getFunnel(definition))
+  },
+  listFunnelPersons(engine: AnalyticsEngine, query: FunnelPersonsQuery): FunnelPersonsPage {
+    return listFunnelPersons(engine.db, engine.getFunnel(query.definition), query)
+  },
+  findFunnelIssues(
+    engine: AnalyticsEngine,
+    definition: FunnelDefinition,
+    stepIndex: number
+  ): FunnelIssuesResult {
+    return findFunnelIssues(engine.db, engine.getFunnel(definition), stepIndex)
+  },
+  getSessionStats(engine: AnalyticsEngine, query: SessionQuery): SessionStats {
+    return computeSessionStats(engine.db, engine.getStore(), query)
+  },
+  listSessions(engine: AnalyticsEngine, query: SessionListQuery): SessionPage {
+    return listSessions(engine.db, engine.getStore(), query)
+  },
+  listPersons(engine: AnalyticsEngine, query: PersonQuery): PersonPage {
+    return listPersons(engine.db, engine.getStore(), query)
+  },
+  getPerson(engine: AnalyticsEngine, id: string): PersonDetail | null {
+    return getPerson(engine.db, engine.getStore(), id)
+  },
+  listPersonEvents(engine: AnalyticsEngine, query: PersonEventsQuery): PersonEventsPage {
+    return listPersonEvents(engine.db, engine.getStore(), query)
+  },
+  getPersonTimeline(engine: AnalyticsEngine, id: string): PersonTimeline | null {
+    const personId = resolvePersonId(engine.db, engine.getStore(), id)
+    return personId === null ? null : getPersonTimeline(engine.db, personId)
+  },
+  listEventNames(engine: AnalyticsEngine): EventNameCount[] {
+    return listEventNames(engine.db)
+  },
+  listEventProperties(engine: AnalyticsEngine, event: string): string[] {
+    return listEventPropertyNames(engine.db, event)
+  },
+  warmUp(engine: AnalyticsEngine): { events: number } {
+    return { events: engine.getStore().timestampMs.length }
+  }
+}
+
+export type AnalyticsMethods = typeof ANALYTICS_METHODS
+export type AnalyticsMethod = keyof AnalyticsMethods
+
+type DropFirst<T extends unknown[]> = T extends [unknown, ...infer Rest] ? Rest : never
+
+/** The analytics queries as the API sees them: asynchronous, whether they run in a worker or in process. */
+export type AnalyticsService = {
+  [M in AnalyticsMethod]: (
+    ...args: DropFirst<Parameters<AnalyticsMethods[M]>>
+  ) => Promise<ReturnType<AnalyticsMethods[M]>>
+} & { close(): Promise<void> }
+
+/** Calls one method by name (the worker's dispatcher). */
+export function callAnalyticsMethod(
+  engine: AnalyticsEngine,
+  method: AnalyticsMethod,
+  args: unknown[]
+): unknown {
+  const fn = ANALYTICS_METHODS[method] as (engine: AnalyticsEngine, ...rest: unknown[]) => unknown
+  if (typeof fn !== 'function') throw new Error(`unknown analytics method ${String(method)}`)
+  return fn(engine, ...args)
+}
+
+/** The service running on the caller's thread, over its connection (CLI, tests, in-memory caches). */
+export function createLocalAnalyticsService(db: ReadableDb): AnalyticsService {
+  const engine = createAnalyticsEngine(db)
+  const service = { close: async () => undefined } as Record<string, unknown>
+  for (const method of Object.keys(ANALYTICS_METHODS) as AnalyticsMethod[]) {
+    service[method] = async (...args: unknown[]) => callAnalyticsMethod(engine, method, args)
+  }
+  return service as AnalyticsService
+}
