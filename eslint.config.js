@@ -27,7 +27,7 @@ export default tseslint.config(
     }
   },
   {
-    files: ['src-main/**/*.ts', 'bench/**/*.ts', 'e2e/**/*.ts', 'scripts/**/*.{js,mjs,ts}', 'bin/**', '*.config.{js,ts}'],
+    files: ['src-main/**/*.{ts,mjs}', 'bench/**/*.ts', 'e2e/**/*.ts', 'scripts/**/*.{js,mjs,ts}', 'bin/**', '*.config.{js,ts}'],
     languageOptions: { globals: { ...globals.node } }
   },
   {

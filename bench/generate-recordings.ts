@@ -79,7 +79,7 @@ function buildDom(random: () => number, nodeCount: number): { root: Node; maxId:
     const element: Node = {
       type: 2,
       tagName: tag,
-      attributes: tag === 'img' ? { src: `https://shop.example.test/img/${id}.jpg`, alt: text() } : { class: `c${id % 50} card` },
+      attributes: tag === 'img' ? { src: `https://shop.example.test/img/${Math.floor(random() * 300)}.jpg`, alt: text() } : { class: `c${id % 50} card` },
       childNodes: [],
       id: id++
     }

@@ -31,12 +31,10 @@ export async function* readInputBytes(
   const chunkBytes = options.chunkBytes ?? 1 << 20
   const raw = createReadStream(path, { highWaterMark: chunkBytes })
   let first: Buffer | null = null
-  let readBytes = 0
   const rawIterator = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>
   const firstResult = await rawIterator.next()
   if (firstResult.done) return
   first = firstResult.value
-  readBytes += first.length
   options.onBytesRead?.(first.length)
   const isGzip = first.length >= 2 && first[0] === GZIP_MAGIC_0 && first[1] === GZIP_MAGIC_1
   if (!isGzip) {
@@ -58,7 +56,6 @@ export async function* readInputBytes(
       for (;;) {
         const next = await rawIterator.next()
         if (next.done) break
-        readBytes += next.value.length
         options.onBytesRead?.(next.value.length)
         if (!gunzip.write(next.value)) await new Promise((resolve) => gunzip.once('drain', resolve))
       }
