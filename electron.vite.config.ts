@@ -20,7 +20,8 @@ export default defineConfig({
           // Worker entries sit next to index.js, where resolveWorkerUrl / resolveSyncWorkerUrl look for them; shared
           // chunks stay in the same folder so `import.meta.url` of bundled code is out/main/ either way.
           'import-worker': fileURLToPath(new URL('./src-main/ingest/import-worker.ts', import.meta.url)),
-          'sync-worker': fileURLToPath(new URL('./src-main/sync/sync-worker.ts', import.meta.url))
+          'sync-worker': fileURLToPath(new URL('./src-main/sync/sync-worker.ts', import.meta.url)),
+          'analytics-worker': fileURLToPath(new URL('./src-main/analytics/analytics-worker.ts', import.meta.url))
         },
         output: { chunkFileNames: '[name]-[hash].js' }
       }
