@@ -8,7 +8,8 @@ import { ImportError } from './import-error'
 function parse(text: string, size = text.length): string[][] {
   const reader = createCsvReader()
   const records: string[][] = []
-  for (let i = 0; i < text.length; i += Math.max(size, 1)) records.push(...reader.push(text.slice(i, i + size)))
+  for (let i = 0; i < text.length; i += Math.max(size, 1))
+    records.push(...reader.push(text.slice(i, i + size)))
   records.push(...reader.end())
   return records
 }
@@ -86,7 +87,11 @@ describe('createCsvReader', () => {
     const text = '"a""b",c\r\nd,e'
     for (let cut = 1; cut < text.length; cut++) {
       const reader = createCsvReader()
-      const records = [...reader.push(text.slice(0, cut)), ...reader.push(text.slice(cut)), ...reader.end()]
+      const records = [
+        ...reader.push(text.slice(0, cut)),
+        ...reader.push(text.slice(cut)),
+        ...reader.end()
+      ]
       expect(records, `split at ${cut}`).toEqual([
         ['a"b', 'c'],
         ['d', 'e']
@@ -113,7 +118,9 @@ describe('createCsvReader', () => {
     }
     expect(error).toBeInstanceOf(ImportError)
     expect((error as ImportError).code).toBe('truncated')
-    expect((error as Error).message).toBe('truncated CSV: unterminated quoted field starting on line 3')
+    expect((error as Error).message).toBe(
+      'truncated CSV: unterminated quoted field starting on line 3'
+    )
   })
 
   it('counts line breaks inside earlier quoted fields when naming the line', () => {
@@ -137,7 +144,9 @@ describe('createCsvReader', () => {
     expect(whole).toEqual(expected)
     expect(parse(text, 4093)).toEqual(expected)
     // Header plus one record per event (MANIFEST counts.events); every row as wide as the header.
-    const manifest = JSON.parse(readFileSync(fixturePath('acme-small', 'MANIFEST.json'), 'utf8')) as {
+    const manifest = JSON.parse(
+      readFileSync(fixturePath('acme-small', 'MANIFEST.json'), 'utf8')
+    ) as {
       counts: { events: number }
     }
     expect(whole).toHaveLength(manifest.counts.events + 1)

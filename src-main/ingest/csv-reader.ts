@@ -91,7 +91,12 @@ class StreamingCsvReader {
       if (inQuotes) {
         const quote = text.indexOf('"', i)
         const stop = quote === -1 ? n : quote
-        for (let nl = text.indexOf('\n', i); nl !== -1 && nl < stop; nl = text.indexOf('\n', nl + 1)) line++
+        for (
+          let nl = text.indexOf('\n', i);
+          nl !== -1 && nl < stop;
+          nl = text.indexOf('\n', nl + 1)
+        )
+          line++
         if (quote === -1) {
           pending += text.slice(i)
           i = n
@@ -182,7 +187,10 @@ class StreamingCsvReader {
       this.inQuotes = false
     }
     if (this.inQuotes) {
-      throw new ImportError('truncated', `truncated CSV: unterminated quoted field starting on line ${this.quoteLine}`)
+      throw new ImportError(
+        'truncated',
+        `truncated CSV: unterminated quoted field starting on line ${this.quoteLine}`
+      )
     }
     const out: string[][] = []
     if (this.record.length > 0 || this.pending !== '' || this.touched) {
