@@ -100,6 +100,12 @@ describe('importing the acme-small dataset', () => {
     expect(snapshotTables(db)).toBe(before)
   })
 
+  it('keeps, of the four shapes of one session, the one whose window ids match the analytics events', async () => {
+    await importPaths(db, [ACME])
+    const windows = db.prepare(`SELECT window_ids FROM recordings WHERE id = ?`).pluck().get(VARIANT_SESSION)
+    expect(JSON.parse(windows as string)).toEqual(['01a16329-a5db-7c38-8220-3b7a41aa42de'])
+  })
+
   it('finds a person’s recordings by email through full-text search and the person filter', async () => {
     await importPaths(db, [ACME])
     const email = 'clara.dubois@inbox.example.org'

@@ -25,9 +25,10 @@ const ID_SOURCE_RANK: Record<string, number> = { export: 3, 'file-name': 2, 'rec
  * Every write function runs inside the caller's transaction (the import service opens one per file).
  */
 export function createImportStore(db: WritableDb) {
-  const selectRecording = db.prepare<[string], { rowid: number; end_ms: number; event_count: number; viewed_at_ms: number | null; format: string | null }>(
-    `SELECT rowid, end_ms, event_count, viewed_at_ms, format FROM recordings WHERE id = ?`
-  )
+  const selectRecording = db.prepare<
+    [string],
+    { rowid: number; end_ms: number; event_count: number; viewed_at_ms: number | null; id_source: string; window_ids: string }
+  >(`SELECT rowid, end_ms, event_count, viewed_at_ms, id_source, window_ids FROM recordings WHERE id = ?`)
   const deleteRecording = db.prepare<[string]>(`DELETE FROM recordings WHERE id = ?`)
   const deleteFts = db.prepare<[number]>(`DELETE FROM recordings_fts WHERE rowid = ?`)
   const deleteRecordingExceptions = db.prepare<[string]>(
@@ -146,7 +147,11 @@ export function createImportStore(db: WritableDb) {
       if (existing) {
         const isBetter =
           recording.endMs > existing.end_ms ||
-          (recording.endMs === existing.end_ms && recording.eventCount > existing.event_count)
+          (recording.endMs === existing.end_ms &&
+            (recording.eventCount > existing.event_count ||
+              (recording.eventCount === existing.event_count &&
+                exportQuality(recording.idSource, recording.windowIds) >
+                  exportQuality(existing.id_source, JSON.parse(existing.window_ids) as string[]))))
         if (!isBetter) return 'kept'
         deleteFts.run(existing.rowid)
         deleteRecordingExceptions.run(recording.id)
@@ -212,16 +217,21 @@ export function createImportStore(db: WritableDb) {
       for (const exception of exceptions) insertException.run(exceptionParams(exception))
     },
 
-    storePersons,
-
-    /** Whether a recording with a better id source already exists for a session (used by relinking). */
-    idSourceRank(source: string): number {
-      return ID_SOURCE_RANK[source] ?? 0
-    }
+    storePersons
   }
 }
 
 export type ImportStore = ReturnType<typeof createImportStore>
+
+/**
+ * Between two exports of the same session with the same events, prefer the one whose id came from the export and
+ * whose window ids are posthog-js's own (UUIDs match `$window_id` on analytics events; the UI download renumbers
+ * windows 1, 2, 3…).
+ */
+function exportQuality(idSource: string, windowIds: readonly string[]): number {
+  const realWindowIds = windowIds.length > 0 && windowIds.every((id) => !/^\d+$/.test(id) && id !== 'default')
+  return (ID_SOURCE_RANK[idSource] ?? 0) * 2 + (realWindowIds ? 1 : 0)
+}
 
 function exceptionParams(e: ExceptionRow) {
   return {
