@@ -146,13 +146,16 @@ describe('tapedeck sources / sync', () => {
     const killedDir = join(temp.dir, 'killed')
     await addSource(killedDir)
     // Deterministic "random" points spread over the listing, the downloads and the imports.
+    let kills = 0
     for (const after of [3, 17, 41, 64]) {
       const killed = await tapedeck(['sync', '--json', '--data', killedDir], {
         killAfterRequests: after
       })
       if (killed.code === 0) break
       expect(killed.signal).toBe('SIGKILL')
+      kills++
     }
+    expect(kills).toBeGreaterThanOrEqual(3)
     const rerun = await tapedeck(['sync', '--json', '--data', killedDir])
     expect(rerun.code).toBe(0)
     expect(JSON.parse(rerun.stdout)).toMatchObject({ status: 'completed' })
