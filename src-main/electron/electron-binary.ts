@@ -52,7 +52,7 @@ export function findElectronBinary(options: {
   if (relative === undefined || relative === '') {
     return {
       found: false,
-      reason: 'the electron package has no binary (its download did not happen)'
+      reason: 'node_modules/electron has no binary: it was never downloaded'
     }
   }
   const path = join(options.electronPackageDir, 'dist', relative)

@@ -73,7 +73,7 @@ describe('findElectronBinary', () => {
       })
     ).toEqual({
       found: false,
-      reason: 'the electron package has no binary (its download did not happen)'
+      reason: 'node_modules/electron has no binary: it was never downloaded'
     })
   })
 })
