@@ -93,6 +93,7 @@ const MARKER_TITLES: Record<Marker['kind'], string> = {
 
 function SeekBar() {
   const detail = usePlayer((s) => s.detail)
+  const exceptions = usePlayer((s) => s.exceptions)
   const currentOffsetMs = usePlayer((s) => s.currentOffsetMs)
   const durationMs = usePlayer((s) => s.durationMs)
   const store = usePlayerStore()
@@ -101,7 +102,7 @@ function SeekBar() {
   const [isDragging, setDragging] = useState(false)
   const lastSeek = useRef({ at: 0, offsetMs: -1 })
 
-  const markers = useMemo(() => buildMarkers(detail), [detail])
+  const markers = useMemo(() => buildMarkers(detail, exceptions), [detail, exceptions])
   const spans = useMemo(() => {
     const startMs = detail.summary.startedAtMs
     return findInactiveSpans(detail.segments, startMs, startMs + durationMs).map((s) => ({
@@ -139,6 +140,7 @@ function SeekBar() {
       aria-valuenow={Math.round(currentOffsetMs / 1000)}
       aria-valuetext={`${formatClock(currentOffsetMs)} of ${formatClock(durationMs)}`}
       data-testid="seek-bar"
+      data-duration-ms={Math.round(durationMs)}
       onPointerDown={onPointerDown}
       onPointerMove={(event) => {
         const ms = offsetAt(event.clientX)

@@ -11,6 +11,7 @@ import type { RecordingDetail, RecordingException } from '@shared/domain'
 import type { EngineState } from './playback-engine'
 import {
   buildInspectorRows,
+  dedupeExceptions,
   findExceptionAt,
   findNextException,
   findPreviousException,
@@ -37,7 +38,7 @@ export const FRAME_MS = 1000 / 30
 
 export type PlayerState = {
   detail: RecordingDetail
-  /** Exceptions in time order. */
+  /** Exceptions in time order, console echoes of `$exception`s left out (what the overlay and n/p step through). */
   exceptions: RecordingException[]
   rows: InspectorRow[]
   engineState: EngineState
@@ -96,6 +97,7 @@ export function playerDurationMs(detail: RecordingDetail): number {
 
 export function createPlayerStore(detail: RecordingDetail, options: PlayerStoreOptions = {}) {
   const startMs = detail.summary.startedAtMs
+  const exceptions = dedupeExceptions(sortExceptions(detail.exceptions))
   return createStore<PlayerState>()((set, get) => {
     const seekTo = (offsetMs: number) => {
       const clamped = Math.min(Math.max(0, offsetMs), get().durationMs)
@@ -104,8 +106,8 @@ export function createPlayerStore(detail: RecordingDetail, options: PlayerStoreO
     }
     return {
       detail,
-      exceptions: sortExceptions(detail.exceptions),
-      rows: buildInspectorRows(detail),
+      exceptions,
+      rows: buildInspectorRows(detail, exceptions),
       engineState: 'loading',
       brokenMessage: null,
       currentOffsetMs: options.initialOffsetMs ?? 0,
@@ -185,14 +187,18 @@ export function selectOverlayException(state: PlayerState): RecordingException |
   return exception
 }
 
-/** Where the player should open: `?t=<seconds>`, `?at=exception` (the first one), else the start. */
+/**
+ * Where the player should open: `?t=<seconds>`; `?at=exception`: the first `$exception` (the list's exception badge
+ * counts those), else the first console error; else the start.
+ */
 export function initialOffsetFromSearch(search: URLSearchParams, detail: RecordingDetail): { offsetMs: number; isDeepLink: boolean } {
   const t = search.get('t')
   if (t !== null && t.trim() !== '' && Number.isFinite(Number(t))) {
     return { offsetMs: Math.max(0, Number(t) * 1000), isDeepLink: true }
   }
   if (search.get('at') === 'exception') {
-    const first = sortExceptions(detail.exceptions)[0]
+    const sorted = sortExceptions(detail.exceptions)
+    const first = sorted.find((e) => e.source !== 'console') ?? sorted[0]
     if (first) return { offsetMs: Math.max(0, first.timestampMs - detail.summary.startedAtMs), isDeepLink: true }
   }
   return { offsetMs: 0, isDeepLink: false }

@@ -129,6 +129,24 @@ export function sortExceptions(exceptions: readonly RecordingException[]): Recor
 }
 
 /**
+ * The exceptions worth showing one by one: console errors that merely echo an `$exception` (the console plugin logs
+ * an uncaught error a few ms before PostHog captures it) are dropped. Input and output are in time order.
+ */
+export function dedupeExceptions(sorted: readonly RecordingException[], windowMs = 1000): RecordingException[] {
+  const events = sorted.filter((e) => e.source !== 'console')
+  return sorted.filter((exception) => {
+    if (exception.source !== 'console') return true
+    const message = exception.message?.trim() ?? ''
+    return !events.some((event) => {
+      if (Math.abs(event.timestampMs - exception.timestampMs) > windowMs) return false
+      const eventMessage = event.message?.trim() ?? ''
+      if (!message || !eventMessage) return event.type !== null && event.type === exception.type
+      return message.includes(eventMessage) || eventMessage.includes(message)
+    })
+  })
+}
+
+/**
  * The exception the overlay shows at `timeMs`: the latest one at or before it.
  *
  * When an exception and the console error it caused land within `groupMs` of each other, the `$exception` wins: it
@@ -155,35 +173,41 @@ export function findExceptionAt(
   return latest
 }
 
-/** The first exception strictly after `timeMs` (with a small tolerance so "next" moves on from the current one). */
-export function findNextException(
-  sorted: readonly RecordingException[],
-  timeMs: number,
-  toleranceMs = 50
-): RecordingException | null {
-  return sorted.find((e) => e.timestampMs > timeMs + toleranceMs) ?? null
+/** The first exception after `timeMs` ("next exception"). */
+export function findNextException(sorted: readonly RecordingException[], timeMs: number): RecordingException | null {
+  return sorted.find((e) => e.timestampMs > timeMs) ?? null
 }
 
-/** The last exception strictly before `timeMs` (minus a tolerance, so "previous" skips the one just reached). */
+/**
+ * "Previous exception": the one before the exception just reached (within `justReachedMs`), else the latest one at
+ * or before `timeMs`. Index-based, so exceptions a few ms apart (rage clicks) are each visited.
+ */
 export function findPreviousException(
   sorted: readonly RecordingException[],
   timeMs: number,
-  toleranceMs = 500
+  justReachedMs = 1000
 ): RecordingException | null {
-  let found: RecordingException | null = null
-  for (const e of sorted) {
-    if (e.timestampMs < timeMs - toleranceMs) found = e
+  let index = -1
+  for (let i = 0; i < sorted.length; i++) {
+    if ((sorted[i] as RecordingException).timestampMs <= timeMs) index = i
     else break
   }
-  return found
+  if (index < 0) return null
+  const latest = sorted[index] as RecordingException
+  if (timeMs - latest.timestampMs <= justReachedMs) return sorted[index - 1] ?? null
+  return latest
 }
 
 export type MarkerKind = 'exception' | 'console-error' | 'navigation' | 'click' | 'custom'
 
 export type Marker = { offsetMs: number; kind: MarkerKind; label: string }
 
-/** Seek-bar markers: every exception, console errors, page navigations, clicks and custom events. */
-export function buildMarkers(detail: RecordingDetail): Marker[] {
+/**
+ * Seek-bar markers: every exception, console errors, page navigations, clicks and custom events.
+ *
+ * `exceptions` defaults to the detail's; the player passes them deduplicated.
+ */
+export function buildMarkers(detail: RecordingDetail, exceptions: readonly RecordingException[] = detail.exceptions): Marker[] {
   const startMs = detail.summary.startedAtMs
   const markers: Marker[] = []
   for (const item of detail.items) {
@@ -194,7 +218,7 @@ export function buildMarkers(detail: RecordingDetail): Marker[] {
     else if (item.kind === 'console' && item.level === 'error') kind = 'console-error'
     if (kind) markers.push({ offsetMs: item.timestampMs - startMs, kind, label: item.label })
   }
-  for (const exception of detail.exceptions) {
+  for (const exception of exceptions) {
     markers.push({
       offsetMs: exception.timestampMs - startMs,
       kind: exception.source === 'console' ? 'console-error' : 'exception',
@@ -229,8 +253,15 @@ export type InspectorRow = {
 
 const EVENT_KINDS: ReadonlySet<TimelineItemKind> = new Set(['navigation', 'click', 'keypress', 'custom', 'event'])
 
-/** Every inspector row in time order: timeline items, with exceptions taken from the exceptions list (with stacks). */
-export function buildInspectorRows(detail: RecordingDetail): InspectorRow[] {
+/**
+ * Every inspector row in time order: timeline items, with exceptions taken from the exceptions list (with stacks).
+ *
+ * `exceptions` defaults to the detail's; the player passes them deduplicated.
+ */
+export function buildInspectorRows(
+  detail: RecordingDetail,
+  exceptions: readonly RecordingException[] = detail.exceptions
+): InspectorRow[] {
   const startMs = detail.summary.startedAtMs
   const rows: InspectorRow[] = []
   detail.items.forEach((item, index) => {
@@ -246,7 +277,7 @@ export function buildInspectorRows(detail: RecordingDetail): InspectorRow[] {
       exceptionId: null
     })
   })
-  for (const exception of detail.exceptions) {
+  for (const exception of exceptions) {
     rows.push({
       key: `e${exception.id}`,
       offsetMs: exception.timestampMs - startMs,
