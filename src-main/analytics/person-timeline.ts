@@ -88,7 +88,7 @@ export function getPersonTimeline(db: ReadableDb, personId: string): PersonTimel
       db
         .prepare(
           `SELECT session_id AS sessionId, count(*) AS n FROM exceptions
-           WHERE session_id IN (SELECT value FROM json_each(?)) GROUP BY session_id`
+           WHERE source = 'event' AND session_id IN (SELECT value FROM json_each(?)) GROUP BY session_id`
         )
         .all(
           JSON.stringify([...new Set([...sessions.keys(), ...recordings.map((r) => r.id)])])

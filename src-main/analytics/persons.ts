@@ -31,7 +31,7 @@ type PersonIndex = { entries: PersonEntry[]; byId: Map<string, PersonEntry> }
  * Every person (profiles, and anonymous visitors known from their events or recordings) with their counts.
  *
  * Sessions are the distinct `$session_id`s of the person's events plus recordings without events; exceptions are
- * those of the person's sessions; last seen is the latest event or recording end. Cached in the store.
+ * the `$exception` events of the person's sessions (console errors are not counted, as in the recording list); last seen is the latest event or recording end. Cached in the store.
  */
 function getPersonIndex(db: ReadableDb, store: EventStore): PersonIndex {
   const cached = store.lazy.get('person-index') as PersonIndex | undefined
@@ -94,7 +94,9 @@ function getPersonIndex(db: ReadableDb, store: EventStore): PersonIndex {
     }
   }
   const exceptionSessions = db
-    .prepare(`SELECT session_id AS sessionId, count(*) AS n FROM exceptions GROUP BY session_id`)
+    .prepare(
+      `SELECT session_id AS sessionId, count(*) AS n FROM exceptions WHERE source = 'event' GROUP BY session_id`
+    )
     .all() as { sessionId: string; n: number }[]
   for (const row of exceptionSessions) {
     const session = sessionIndex.get(row.sessionId)
@@ -109,6 +111,11 @@ function getPersonIndex(db: ReadableDb, store: EventStore): PersonIndex {
   return index
 }
 
+/** A person with a profile: identified, or known from a persons export (as the cache totals count persons). */
+function isIdentifiedPerson(entry: PersonEntry): boolean {
+  return entry.profile !== null && (entry.profile.isIdentified || entry.profile.hasProfile)
+}
+
 /**
  * Searches persons: profiles and anonymous visitors, with recording, session and exception counts.
  *
@@ -121,7 +128,7 @@ export function listPersons(db: ReadableDb, store: EventStore, query: PersonQuer
   const limit = Math.max(1, Math.min(query.limit ?? 50, 500))
   let entries = index.entries
   if (query.identified !== undefined) {
-    entries = entries.filter((e) => (e.profile !== null) === query.identified)
+    entries = entries.filter((e) => isIdentifiedPerson(e) === query.identified)
   }
   const search = query.search?.trim().toLowerCase()
   if (search) {

@@ -5,6 +5,8 @@ export type PersonProfile = {
   email: string | null
   name: string | null
   isIdentified: boolean
+  /** From a persons export or API (not only seen inside a recording export). */
+  hasProfile: boolean
   createdAtMs: number | null
   properties: Record<string, unknown>
 }
@@ -14,6 +16,7 @@ type ProfileRow = {
   email: string | null
   name: string | null
   is_identified: number
+  has_profile: number
   created_at_ms: number | null
   properties: string
 }
@@ -30,6 +33,7 @@ function rowToProfile(row: ProfileRow): PersonProfile {
     email: row.email,
     name: row.name,
     isIdentified: row.is_identified === 1,
+    hasProfile: row.has_profile === 1,
     createdAtMs: row.created_at_ms,
     properties
   }
@@ -46,7 +50,7 @@ export function getPersonProfiles(
   for (let i = 0; i < ids.length; i += 5000) {
     const rows = db
       .prepare(
-        `SELECT p.id, p.email, p.name, p.is_identified, p.created_at_ms, p.properties
+        `SELECT p.id, p.email, p.name, p.is_identified, p.has_profile, p.created_at_ms, p.properties
          FROM json_each(?) j JOIN persons p ON p.id = j.value`
       )
       .all(JSON.stringify(ids.slice(i, i + 5000))) as ProfileRow[]
@@ -59,7 +63,7 @@ export function getPersonProfiles(
 export function getPersonProfile(db: ReadableDb, id: string): PersonProfile | undefined {
   const row = db
     .prepare(
-      `SELECT id, email, name, is_identified, created_at_ms, properties FROM persons WHERE id = ?`
+      `SELECT id, email, name, is_identified, has_profile, created_at_ms, properties FROM persons WHERE id = ?`
     )
     .get(id) as ProfileRow | undefined
   return row === undefined ? undefined : rowToProfile(row)
@@ -68,7 +72,7 @@ export function getPersonProfile(db: ReadableDb, id: string): PersonProfile | un
 /** Every profile (for person-property breakdowns and the persons list), as id → profile. */
 export function listPersonProfiles(db: ReadableDb): Map<string, PersonProfile> {
   const rows = db
-    .prepare(`SELECT id, email, name, is_identified, created_at_ms, properties FROM persons`)
+    .prepare(`SELECT id, email, name, is_identified, has_profile, created_at_ms, properties FROM persons`)
     .all() as ProfileRow[]
   return new Map(rows.map((row) => [row.id, rowToProfile(row)]))
 }

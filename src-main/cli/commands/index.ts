@@ -6,6 +6,9 @@ import { serveCommand } from './serve-command'
 import { statsCommand } from './stats-command'
 import { sourcesCommand } from './sources-command'
 import { syncCommand } from './sync-command'
+import { funnelCommand } from './funnel-command'
+import { sessionsCommand } from './sessions-command'
+import { personsCommand } from './persons-command'
 
 /** Every `tapedeck` command, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -15,5 +18,8 @@ export const COMMANDS: readonly Command[] = [
   serveCommand,
   assetsCommand,
   sourcesCommand,
-  syncCommand
+  syncCommand,
+  funnelCommand,
+  sessionsCommand,
+  personsCommand
 ]
