@@ -208,6 +208,13 @@ describe('normalizeEvent on other JSON shapes', () => {
       $current_url: 'http://localhost/a',
       $window_id: 'w1'
     })
+    const tricky = normalizeEvent(
+      JSON.parse(
+        '{"event":"e","distinct_id":"d","timestamp":1,"properties.__proto__":{"x":1},"properties.toString":"t"}'
+      )
+    )
+    expect(tricky.properties).toBe('{"__proto__":{"x":1},"toString":"t"}')
+    expect(({} as Record<string, unknown>).x).toBeUndefined()
   })
 
   it('uses $screen_name when there is no $current_url, and epoch timestamps', () => {

@@ -10,6 +10,7 @@ import {
   readId,
   readPropertiesObject,
   readText,
+  setOwn,
   stringifyJson
 } from './record-values'
 import { EVENT_FIDELITY, type EventRow } from './rows'
@@ -50,8 +51,12 @@ function eventFromRecord(
   const properties = { ...readPropertiesObject(raw.properties, 'properties') }
   for (const key of Object.keys(raw)) {
     // HogQL rows turned into objects carry `properties.$current_url`-style keys.
-    if (key.startsWith('properties.') && key.length > 11 && !(key.slice(11) in properties)) {
-      properties[key.slice(11)] = raw[key]
+    if (
+      key.startsWith('properties.') &&
+      key.length > 11 &&
+      !Object.hasOwn(properties, key.slice(11))
+    ) {
+      setOwn(properties, key.slice(11), raw[key])
     }
   }
 
