@@ -19,6 +19,11 @@ const CLI = join(PROJECT_ROOT, 'bin', 'tapedeck')
 const SESSION_ID = '01a13484-8534-7c1d-9d8d-d9cfc50a8d47'
 const BORDER = 'rgb(12, 34, 56)'
 
+// This project is type-checked without the DOM library; the little of it used in the page is spelled out (as
+// casts: these callbacks run in the page and cannot call helpers from here).
+type ImageLike = { complete: boolean; naturalWidth: number; currentSrc: string }
+type WithComputedStyle = { getComputedStyle: (element: unknown) => { borderTopColor: string } }
+
 let workDir: string
 let siteOrigin: string
 let siteRequests: string[] = []
@@ -153,16 +158,28 @@ test('a replay of a site that is gone shows its cached image and stylesheet, wit
   const hero = replay.locator('img.hero-img')
   await expect(hero).toBeAttached()
   await expect
-    .poll(() => hero.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : -1)), {
-      timeout: 15_000
-    })
+    .poll(
+      () =>
+        hero.evaluate((img) =>
+          (img as unknown as ImageLike).complete ? (img as unknown as ImageLike).naturalWidth : -1
+        ),
+      {
+        timeout: 15_000
+      }
+    )
     .toBe(320)
-  expect(await hero.evaluate((img: HTMLImageElement) => img.currentSrc)).toBe(
+  expect(await hero.evaluate((img) => (img as unknown as ImageLike).currentSrc)).toBe(
     `${origin}/assets?url=${encodeURIComponent(`${siteOrigin}/img/hero.svg`)}`
   )
   // The stylesheet came from the cache too, and the image it names resolves through the cache as well.
   await expect
-    .poll(() => hero.evaluate((img) => getComputedStyle(img).borderTopColor), { timeout: 10_000 })
+    .poll(
+      () =>
+        hero.evaluate(
+          (img) => (globalThis as unknown as WithComputedStyle).getComputedStyle(img).borderTopColor
+        ),
+      { timeout: 10_000 }
+    )
     .toBe(BORDER)
   await expect
     .poll(() => assetResponses.get(`${siteOrigin}/img/stripe.svg`), { timeout: 10_000 })
