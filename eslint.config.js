@@ -35,7 +35,24 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', 'electron', 'better-sqlite3', 'react', '../*'], message: 'src-main/shared is pure TypeScript: no Node, Electron, React or code outside shared.' }] }
+        {
+          patterns: [
+            {
+              group: [
+                'node:*',
+                'electron',
+                'better-sqlite3',
+                'react',
+                'react-dom',
+                '../../*',
+                ...['db', 'ingest', 'analytics', 'sync', 'assets', 'api', 'web', 'electron', 'cli', 'core', 'test'].map(
+                  (folder) => `../${folder}/*`
+                )
+              ],
+              message: 'src-main/shared is pure TypeScript: no Node, Electron, React or code outside shared.'
+            }
+          ]
+        }
       ]
     }
   },
