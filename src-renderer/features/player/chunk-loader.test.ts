@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import type { RecordingId } from '@shared/domain'
+import { createFakeApi } from '../../test/fake-api'
+import { buildChunk } from '../../test/builders'
+import { ChunkError, createChunkLoader, parseChunkEvents } from './chunk-loader'
+
+const APP = 'http://127.0.0.1:4870'
+const events = [
+  { type: 4, timestamp: 1_000, data: { href: 'https://shop.example/', width: 800, height: 600 } },
+  { type: 2, timestamp: 1_001, data: { node: { type: 0, id: 1, childNodes: [{ type: 2, id: 2, tagName: 'img', attributes: { src: '/a.png' }, childNodes: [] }] } } },
+  { type: 3, timestamp: 1_500, data: { source: 1, positions: [] } }
+]
+
+/** Raw-deflate bytes of a JSON value, as the importer stores chunks (made with the web API the renderer has). */
+async function bytes(value: unknown): Promise<Uint8Array> {
+  const stream = new Blob([JSON.stringify(value)]).stream().pipeThrough(new CompressionStream('deflate-raw'))
+  return new Uint8Array(await new Response(stream).arrayBuffer())
+}
+
+describe('chunk loader', () => {
+  it('fetches bytes once, inflates them and makes the events safe to replay', async () => {
+    const api = createFakeApi({ 'recordings:get-chunk': (_id, seq) => (seq === 0 ? bytes(events) : null) })
+    const loader = createChunkLoader(api, 'rec-1' as RecordingId, APP)
+    const loaded = await loader.load(buildChunk({ seq: 0 }))
+    await loader.load(buildChunk({ seq: 0 }))
+    expect(api.calls).toHaveLength(1)
+    expect(loaded.map((e) => e.timestamp)).toEqual([1_000, 1_001, 1_500])
+    // The relative image URL resolved against the page and now points at the app's asset route.
+    expect(JSON.stringify(loaded[1])).toContain(`${APP}/assets?url=https%3A%2F%2Fshop.example%2Fa.png`)
+    expect(loader.bytesLoaded()).toBeGreaterThan(0)
+  })
+
+  it('reports a missing chunk and an undecodable one as ChunkErrors naming the part', async () => {
+    const api = createFakeApi({
+      'recordings:get-chunk': async (_id, seq) => (seq === 1 ? new Uint8Array([1, 2, 3, 4, 5]) : seq === 2 ? await bytes({ not: 'an array' }) : null)
+    })
+    const loader = createChunkLoader(api, 'rec-1' as RecordingId, APP)
+    await expect(loader.load(buildChunk({ seq: 0 }))).rejects.toThrow(/Part 1 .* missing/)
+    await expect(loader.load(buildChunk({ seq: 1 }))).rejects.toBeInstanceOf(ChunkError)
+    await expect(loader.load(buildChunk({ seq: 1 }))).rejects.toThrow(/Part 2 .* could not be decoded/)
+    await expect(loader.load(buildChunk({ seq: 2 }))).rejects.toThrow(/not a JSON array/)
+  })
+
+  it('keeps only well-formed events, in time order', () => {
+    expect(parseChunkEvents('[{"type":3,"timestamp":5,"data":{}},null,{"type":"x","timestamp":1},{"type":2,"timestamp":2,"data":{}}]').map((e) => e.timestamp)).toEqual([2, 5])
+  })
+})

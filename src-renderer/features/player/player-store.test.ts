@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest'
+import { buildDetail, buildException, buildSummary, T0 } from '../../test/builders'
+import { createPlayerStore, initialOffsetFromSearch, selectOverlayException, type PlayerControls } from './player-store'
+import { handlePlayerKey } from './use-player-shortcuts'
+
+function fakeControls() {
+  const calls: Array<[string, unknown?]> = []
+  const controls: PlayerControls = {
+    play: () => calls.push(['play']),
+    pause: () => calls.push(['pause']),
+    seek: (timeMs) => calls.push(['seek', timeMs - T0]),
+    selectWindow: (windowId) => calls.push(['window', windowId]),
+    setOptions: (options) => calls.push(['options', options])
+  }
+  return { calls, controls }
+}
+
+const detail = buildDetail({
+  summary: buildSummary({ durationMs: 60_000 }),
+  exceptions: [
+    buildException({ id: 1, timestampMs: T0 + 10_000, message: 'first' }),
+    buildException({ id: 2, timestampMs: T0 + 30_000, message: 'second', source: 'console', type: 'console.error' })
+  ]
+})
+
+describe('player store', () => {
+  it('seeks through the engine, clamped to the recording', () => {
+    const store = createPlayerStore(detail)
+    const { calls, controls } = fakeControls()
+    store.getState().attachControls(controls)
+    store.getState().seekToOffset(12_000)
+    store.getState().seekBy(-20_000)
+    store.getState().seekBy(500_000)
+    expect(calls).toEqual([['seek', 12_000], ['seek', 0], ['seek', 60_000]])
+    expect(store.getState().currentOffsetMs).toBe(60_000)
+  })
+
+  it('shows the overlay from the moment an exception is reached until closed, and reopens for the next', () => {
+    const store = createPlayerStore(detail)
+    store.getState().onEngineTime(T0 + 9_999)
+    expect(selectOverlayException(store.getState())).toBeNull()
+    store.getState().onEngineTime(T0 + 10_000)
+    expect(selectOverlayException(store.getState())?.message).toBe('first')
+    store.getState().dismissException(1)
+    expect(selectOverlayException(store.getState())).toBeNull()
+    store.getState().onEngineTime(T0 + 31_000)
+    expect(selectOverlayException(store.getState())?.message).toBe('second')
+  })
+
+  it('n / p move between exceptions; show in inspector selects the row', () => {
+    const store = createPlayerStore(detail)
+    const { calls, controls } = fakeControls()
+    store.getState().attachControls(controls)
+    store.getState().goToNextException()
+    expect(calls.at(-1)).toEqual(['seek', 10_000])
+    store.getState().goToNextException()
+    expect(calls.at(-1)).toEqual(['seek', 30_000])
+    store.getState().goToNextException()
+    expect(calls).toHaveLength(2)
+    store.getState().goToPreviousException()
+    expect(calls.at(-1)).toEqual(['seek', 10_000])
+    store.getState().showExceptionInInspector(2)
+    expect(store.getState()).toMatchObject({ inspectorTab: 'exceptions', focusedRowKey: 'e2' })
+  })
+
+  it('toggles play and pause from the engine state, and passes speed and options on', () => {
+    const store = createPlayerStore(detail)
+    const { calls, controls } = fakeControls()
+    store.getState().attachControls(controls)
+    store.getState().onEngineState('paused')
+    store.getState().togglePlay()
+    store.getState().onEngineState('playing')
+    store.getState().togglePlay()
+    store.getState().setSpeed(4)
+    store.getState().setSkipInactive(false)
+    store.getState().onEngineBroken('no full snapshot')
+    store.getState().togglePlay()
+    expect(calls).toEqual([['play'], ['pause'], ['options', { speed: 4 }], ['options', { skipInactive: false }]])
+    expect(store.getState()).toMatchObject({ speed: 4, skipInactive: false, engineState: 'broken', brokenMessage: 'no full snapshot' })
+  })
+
+  it('maps the keyboard to player actions', () => {
+    const store = createPlayerStore(detail)
+    const { calls, controls } = fakeControls()
+    store.getState().attachControls(controls)
+    store.getState().onEngineTime(T0 + 20_000)
+    let fullscreen = 0
+    const press = (key: string, shiftKey = false) => handlePlayerKey(store, key, { shiftKey }, () => fullscreen++)
+    expect(press('ArrowRight')).toBe(true)
+    expect(calls.at(-1)).toEqual(['seek', 25_000])
+    press('ArrowLeft', true)
+    expect(calls.at(-1)?.[1]).toBeCloseTo(25_000 - 1000 / 30)
+    press('5')
+    expect(store.getState().speed).toBe(8)
+    press('f')
+    press('?')
+    expect(fullscreen).toBe(1)
+    expect(store.getState().isHelpOpen).toBe(true)
+    expect(press('x')).toBe(false)
+  })
+
+  it('opens at ?t= seconds, or at the first $exception with ?at=exception', () => {
+    expect(initialOffsetFromSearch(new URLSearchParams('t=12.5'), detail)).toEqual({ offsetMs: 12_500, isDeepLink: true })
+    expect(initialOffsetFromSearch(new URLSearchParams('at=exception'), detail)).toEqual({ offsetMs: 10_000, isDeepLink: true })
+    const consoleFirst = buildDetail({
+      exceptions: [buildException({ id: 5, timestampMs: T0 + 2_000, source: 'console' }), buildException({ id: 6, timestampMs: T0 + 8_000 })]
+    })
+    expect(initialOffsetFromSearch(new URLSearchParams('at=exception'), consoleFirst).offsetMs).toBe(8_000)
+    expect(initialOffsetFromSearch(new URLSearchParams('t=abc'), detail)).toEqual({ offsetMs: 0, isDeepLink: false })
+  })
+})
