@@ -5,6 +5,7 @@
  */
 import { playerRoutes } from '../features/player/player-routes'
 import { recordingRoutes } from '../features/recordings/recording-routes'
+import { sourceRoutes } from '../features/sources/sources-routes'
 import { placeholderRoute } from './placeholder-screen'
 import type { AppRoute } from './route-types'
 
@@ -14,7 +15,7 @@ export const APP_ROUTES: readonly AppRoute[] = [
   placeholderRoute('/persons', 'Persons', 20, 'P', 'People who were recorded, with their sessions across devices.'),
   placeholderRoute('/funnels', 'Funnels', 30, 'F', 'Conversion funnels over the imported events, with drop-off drill-downs.'),
   placeholderRoute('/sessions', 'Sessions', 40, 'S', 'Session counts, durations and bounce rates.'),
-  placeholderRoute('/sources', 'Sources', 50, 'I', 'Watched folders and PostHog projects to sync recordings from.')
+  ...sourceRoutes
 ]
 
 /** Where `#/` and unknown paths lead. */

@@ -70,7 +70,10 @@ export function createSourcesStore(api: DesktopApi) {
       load: async () => {
         if (get().status !== 'ready') set({ status: 'loading' })
         try {
-          const [sources, sync] = await Promise.all([api.invoke('sources:list'), api.invoke('sync:status')])
+          const [sources, sync] = await Promise.all([
+            api.invoke('sources:list'),
+            api.invoke('sync:status')
+          ])
           set({ sources, sync, status: 'ready', errorMessage: null })
         } catch (error) {
           set({ status: 'error', errorMessage: describeError(error) })
@@ -132,7 +135,12 @@ export function createSourcesStore(api: DesktopApi) {
           set((state) => ({
             sync: {
               ...state.sync,
-              state: state.sync.state === 'cancelling' ? 'cancelling' : progress.isPaused ? 'paused' : 'running',
+              state:
+                state.sync.state === 'cancelling'
+                  ? 'cancelling'
+                  : progress.isPaused
+                    ? 'paused'
+                    : 'running',
               progress
             }
           }))
