@@ -1,5 +1,6 @@
 import { BrowserWindow, screen } from 'electron'
 import { readFileSync, writeFileSync } from 'node:fs'
+import { createSecureWebPreferences } from './web-preferences'
 import { fitWindowState, MIN_WINDOW_SIZE, parseWindowState, type WindowState } from './window-state'
 
 export type MainWindowOptions = {
@@ -32,22 +33,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     show: false,
     title: 'Tapedeck',
     backgroundColor: '#ffffff',
-    webPreferences: {
-      preload: options.preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      safeDialogs: true,
-      spellcheck: false,
-      devTools: options.isDevelopment
-    }
+    webPreferences: createSecureWebPreferences(options.preloadPath, options.isDevelopment)
   })
   if (saved.isMaximized) window.maximize()
   if (saved.isFullScreen) window.setFullScreen(true)
