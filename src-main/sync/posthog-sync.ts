@@ -272,7 +272,14 @@ async function syncBatch(
     files.push(...written.values())
   }
   if (source.settings?.includePersons !== false) {
-    const personsFile = await writePersonsFile(api, dir, downloaded, deps.people, signal)
+    const personsFile = await writePersonsFile(
+      api,
+      dir,
+      downloaded,
+      deps.people,
+      deps.limit,
+      signal
+    )
     if (personsFile) files.push(personsFile)
   }
 
@@ -372,23 +379,35 @@ async function writePersonsFile(
   dir: string,
   downloaded: readonly Downloaded[],
   people: Map<string, PostHogPerson | null>,
+  limit: <T>(task: () => Promise<T>) => Promise<T>,
   signal: AbortSignal
 ): Promise<string | null> {
-  const persons: PostHogPerson[] = []
+  const lookups: { key: string; distinctId: string }[] = []
   for (const d of downloaded) {
     const listed = d.entry.person ?? null
     const distinctId = listed?.distinct_ids?.[0] ?? d.entry.distinct_id ?? null
     const key = listed?.uuid ?? (listed?.id != null ? String(listed.id) : distinctId)
     if (!key || !distinctId || people.has(key)) continue
-    let person: PostHogPerson | null = null
-    try {
-      person = await api.findPersonByDistinctId(distinctId, signal)
-    } catch (error) {
-      if (signal.aborted) throw error
-    }
-    people.set(key, person)
-    if (person && (person.uuid || person.id != null)) persons.push(person)
+    people.set(key, null)
+    lookups.push({ key, distinctId })
   }
+  const found = await Promise.all(
+    lookups.map(({ key, distinctId }) =>
+      limit(async () => {
+        try {
+          const person = await api.findPersonByDistinctId(distinctId, signal)
+          people.set(key, person)
+          return person
+        } catch (error) {
+          if (signal.aborted) throw error
+          return null
+        }
+      })
+    )
+  )
+  const persons = found.filter(
+    (p): p is PostHogPerson => p !== null && (Boolean(p.uuid) || p.id != null)
+  )
   if (persons.length === 0) return null
   const file = join(dir, 'persons', `${toSafeFileName(downloaded[0].entry.id)}.jsonl`)
   const writer = createAtomicFileWriter(file)

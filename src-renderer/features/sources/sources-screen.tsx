@@ -240,6 +240,17 @@ function SourceRow({
         >
           Sync
         </button>
+        {source.kind === 'folder' ? (
+          <button
+            type="button"
+            className="button button-quiet"
+            disabled={isActive}
+            title="Sync, and remove from the cache the recordings whose file was deleted from this folder"
+            onClick={() => void startSync({ sourceIds: [source.id], prune: true })}
+          >
+            Sync + prune
+          </button>
+        ) : null}
         {isConfirming ? (
           <>
             <button
