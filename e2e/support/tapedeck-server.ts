@@ -21,8 +21,16 @@ export type TapedeckServer = {
   stop: () => Promise<void>
 }
 
+export type StartOptions = {
+  /** Files and folders to import first. */
+  fixtures?: string[]
+  /** Runs after the import and before the server starts (e.g. to damage the cache on purpose). */
+  afterImport?: (dataDir: string) => void | Promise<void>
+  serveArgs?: string[]
+}
+
 /** Imports `fixtures` into a new data folder and serves it. */
-export async function startTapedeck(options: { fixtures?: string[]; serveArgs?: string[] } = {}): Promise<TapedeckServer> {
+export async function startTapedeck(options: StartOptions = {}): Promise<TapedeckServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tapedeck-e2e-'))
   const env = { ...process.env, TAPEDECK_DATA: dataDir }
   if (options.fixtures && options.fixtures.length > 0) {
@@ -32,6 +40,7 @@ export async function startTapedeck(options: { fixtures?: string[]; serveArgs?: 
       maxBuffer: 16 * 1024 * 1024
     })
   }
+  await options.afterImport?.(dataDir)
   const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, '--port', '0', ...(options.serveArgs ?? [])], {
     cwd: PROJECT_ROOT,
     env,

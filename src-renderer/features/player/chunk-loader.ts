@@ -66,9 +66,16 @@ export function createChunkLoader(api: DesktopApi, recordingId: RecordingId, app
     }
     if (!data) throw new ChunkError(chunk.seq, `Part ${chunk.seq + 1} of this recording is missing from the cache. Re-import the export to repair it.`)
     bytes += data.byteLength
+    let json: string
+    try {
+      json = await inflateRaw(data)
+    } catch {
+      // Chromium reports a broken deflate stream as "Failed to fetch"; say what it means.
+      throw new ChunkError(chunk.seq, `Part ${chunk.seq + 1} of this recording could not be decoded (its compressed data is damaged). Re-import the export to repair it.`)
+    }
     let events: ReplayEvent[]
     try {
-      events = parseChunkEvents(await inflateRaw(data))
+      events = parseChunkEvents(json)
     } catch (error) {
       throw new ChunkError(
         chunk.seq,

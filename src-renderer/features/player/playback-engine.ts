@@ -29,8 +29,11 @@ export type EngineListener = {
   onState: (state: EngineState) => void
   /** The window being replayed changed (auto-follow, or a switch). */
   onWindow: (windowId: string) => void
-  /** The recording (or this part of it) cannot be played; `message` says why, for the user. */
-  onBroken: (message: string) => void
+  /**
+   * The recording cannot be played (`isWholeRecording`), or the part at the playhead cannot (a damaged chunk:
+   * seeking elsewhere may work). `message` says why, for the user.
+   */
+  onBroken: (message: string, isWholeRecording: boolean) => void
   /** A full snapshot was drawn (the first frame after an open or a keyframe seek). */
   onFrame?: () => void
   /** The recorded viewport's size (CSS px), whenever a Meta event sets it. */
@@ -55,6 +58,8 @@ type Session = {
   firstIndex: number
   lastIndex: number
   loadingMore: boolean
+  /** A chunk ahead of the playhead that failed to load: playback stops with its message when it gets there. */
+  aheadError: ChunkError | null
 }
 
 type RrwebEvents = ConstructorParameters<typeof Replayer>[0]
@@ -75,6 +80,8 @@ export class PlaybackEngine {
   private timeMs: number
   private frame = 0
   private isDestroyed = false
+  /** Set when the recording as a whole cannot be played; a damaged part only stops playback at that part. */
+  private isUnplayable = false
 
   constructor(
     container: HTMLElement,
@@ -111,8 +118,9 @@ export class PlaybackEngine {
   open(timeMs: number, play: boolean): Promise<void> {
     const reason = PlaybackEngine.findUnplayableReason(this.detail)
     if (reason) {
+      this.isUnplayable = true
       this.setState('broken')
-      this.listener.onBroken(reason)
+      this.listener.onBroken(reason, true)
       return Promise.resolve()
     }
     this.wantsPlay = play
@@ -131,7 +139,7 @@ export class PlaybackEngine {
   }
 
   play(): void {
-    if (this.state === 'broken') return
+    if (this.isUnplayable) return
     this.wantsPlay = true
     const from = this.state === 'ended' || this.timeMs >= this.endMs - 50 ? this.detail.summary.startedAtMs : this.timeMs
     void this.seek(from)
@@ -150,7 +158,7 @@ export class PlaybackEngine {
 
   /** Moves the playhead to `timeMs`, keeping the play/pause intent; switches window when following. */
   seek(timeMs: number): Promise<void> {
-    if (this.state === 'broken' && !this.session) return Promise.resolve()
+    if (this.isUnplayable) return Promise.resolve()
     const target = this.clamp(timeMs)
     const windowId = this.options.followWindow || !this.session ? this.pickWindow(target) : this.session.windowId
     return this.goTo(windowId, target)
@@ -281,7 +289,8 @@ export class PlaybackEngine {
       baseMs: (events[0] as ReplayEvent).timestamp,
       firstIndex,
       lastIndex,
-      loadingMore: false
+      loadingMore: false,
+      aheadError: null
     }
     this.session = session
     return session
@@ -327,7 +336,7 @@ export class PlaybackEngine {
   /** Appends chunks ahead of the playhead in the background. */
   private loadAhead(): void {
     const session = this.session
-    if (!session || session.loadingMore || session.lastIndex >= session.chunks.length - 1) return
+    if (!session || session.loadingMore || session.aheadError || session.lastIndex >= session.chunks.length - 1) return
     const horizon = this.timeMs + LOOKAHEAD_MS * Math.max(1, this.options.speed)
     const loadedUntil = (session.chunks[session.lastIndex] as SnapshotChunkInfo).lastMs
     if (loadedUntil > horizon) return
@@ -335,7 +344,9 @@ export class PlaybackEngine {
     const generation = this.generation
     this.appendThrough(session, session.lastIndex + 1, generation)
       .catch((error: unknown) => {
-        if (this.session === session && error instanceof ChunkError) this.fail(error.message)
+        if (this.session !== session) return
+        session.aheadError = error instanceof ChunkError ? error : new ChunkError(-1, String(error))
+        if (this.state === 'buffering') this.fail(session.aheadError.message)
       })
       .finally(() => {
         session.loadingMore = false
@@ -348,6 +359,10 @@ export class PlaybackEngine {
     if (!session) return
     const time = this.readReplayerTime(session)
     this.timeMs = time
+    if (session.aheadError) {
+      this.fail(session.aheadError.message)
+      return
+    }
     if (session.lastIndex < session.chunks.length - 1) {
       // Playback outran loading: wait for the next chunk, then carry on.
       this.setState('buffering')
@@ -369,7 +384,7 @@ export class PlaybackEngine {
     this.wantsPlay = false
     this.destroySession()
     this.setState('broken')
-    this.listener.onBroken(message)
+    this.listener.onBroken(message, false)
   }
 
   private startTicking(): void {

@@ -13,7 +13,7 @@ export function PlayerControlBar() {
   const exceptionCount = usePlayer((s) => s.exceptions.length)
   const store = usePlayerStore()
   const isPlaying = engineState === 'playing' || engineState === 'buffering'
-  const isBroken = engineState === 'broken'
+  const isBroken = usePlayer((s) => s.isUnplayable)
 
   return (
     <div className="control-bar">

@@ -73,10 +73,14 @@ describe('player store', () => {
     store.getState().togglePlay()
     store.getState().setSpeed(4)
     store.getState().setSkipInactive(false)
-    store.getState().onEngineBroken('no full snapshot')
+    store.getState().onEngineBroken('part 2 is damaged', false)
     store.getState().togglePlay()
-    expect(calls).toEqual([['play'], ['pause'], ['options', { speed: 4 }], ['options', { skipInactive: false }]])
-    expect(store.getState()).toMatchObject({ speed: 4, skipInactive: false, engineState: 'broken', brokenMessage: 'no full snapshot' })
+    store.getState().onEngineState('paused')
+    expect(store.getState().brokenMessage).toBeNull()
+    store.getState().onEngineBroken('no full snapshot', true)
+    store.getState().togglePlay()
+    expect(calls).toEqual([['play'], ['pause'], ['options', { speed: 4 }], ['options', { skipInactive: false }], ['play']])
+    expect(store.getState()).toMatchObject({ speed: 4, skipInactive: false, engineState: 'broken', brokenMessage: 'no full snapshot', isUnplayable: true })
   })
 
   it('maps the keyboard to player actions', () => {

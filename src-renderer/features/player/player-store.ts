@@ -43,6 +43,8 @@ export type PlayerState = {
   rows: InspectorRow[]
   engineState: EngineState
   brokenMessage: string | null
+  /** The whole recording cannot be replayed (as opposed to one damaged part). */
+  isUnplayable: boolean
   currentOffsetMs: number
   durationMs: number
   speed: Speed
@@ -64,7 +66,7 @@ export type PlayerState = {
   onEngineTime: (timeMs: number) => void
   onEngineState: (state: EngineState) => void
   onEngineWindow: (windowId: string) => void
-  onEngineBroken: (message: string) => void
+  onEngineBroken: (message: string, isWholeRecording?: boolean) => void
   onFrameDrawn: () => void
   togglePlay: () => void
   seekToOffset: (offsetMs: number) => void
@@ -110,6 +112,7 @@ export function createPlayerStore(detail: RecordingDetail, options: PlayerStoreO
       rows: buildInspectorRows(detail, exceptions),
       engineState: 'loading',
       brokenMessage: null,
+      isUnplayable: false,
       currentOffsetMs: options.initialOffsetMs ?? 0,
       durationMs: playerDurationMs(detail),
       speed: options.speed ?? 1,
@@ -130,15 +133,17 @@ export function createPlayerStore(detail: RecordingDetail, options: PlayerStoreO
         const offset = Math.min(Math.max(0, timeMs - startMs), get().durationMs)
         if (offset !== get().currentOffsetMs) set({ currentOffsetMs: offset })
       },
-      onEngineState: (engineState) => set({ engineState }),
+      // Leaving the broken state (a seek past a damaged part) clears its message.
+      onEngineState: (engineState) => set(engineState === 'broken' ? { engineState } : { engineState, brokenMessage: null }),
       onEngineWindow: (windowId) => set({ windowId }),
-      onEngineBroken: (brokenMessage) => set({ brokenMessage, engineState: 'broken' }),
+      onEngineBroken: (brokenMessage, isWholeRecording = false) =>
+        set({ brokenMessage, engineState: 'broken', isUnplayable: isWholeRecording }),
       onFrameDrawn: () => {
         if (!get().hasDrawnFrame) set({ hasDrawnFrame: true })
       },
       togglePlay: () => {
-        const { engineState, controls } = get()
-        if (!controls || engineState === 'broken') return
+        const { engineState, controls, isUnplayable } = get()
+        if (!controls || isUnplayable) return
         if (engineState === 'playing' || engineState === 'buffering') controls.pause()
         else controls.play()
       },

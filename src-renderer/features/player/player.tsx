@@ -56,7 +56,7 @@ export function Player({ detail, search }: { detail: RecordingDetail; search: UR
           store.getState().onEngineTime(engine.getTime())
         },
         onWindow: (windowId) => store.getState().onEngineWindow(windowId),
-        onBroken: (message) => store.getState().onEngineBroken(message),
+        onBroken: (message, isWholeRecording) => store.getState().onEngineBroken(message, isWholeRecording),
         onFrame: () => store.getState().onFrameDrawn(),
         onResize: (width, height) => setViewportSize({ width, height })
       },
@@ -105,6 +105,7 @@ function PlayerLayout({
   const currentOffsetMs = usePlayer((s) => s.currentOffsetMs)
   const engineState = usePlayer((s) => s.engineState)
   const brokenMessage = usePlayer((s) => s.brokenMessage)
+  const isUnplayable = usePlayer((s) => s.isUnplayable)
   const hasDrawnFrame = usePlayer((s) => s.hasDrawnFrame)
   const store = usePlayerStore()
   const scale = useFitScale(stageRef, viewportSize)
@@ -160,9 +161,13 @@ function PlayerLayout({
             />
             {brokenMessage ? (
               <div className="player-broken" role="alert" data-testid="player-broken">
-                <h2>This recording cannot be replayed</h2>
+                <h2>{isUnplayable ? 'This recording cannot be replayed' : 'This part of the recording cannot be replayed'}</h2>
                 <p>{brokenMessage}</p>
-                <p className="player-broken-hint">The inspector on the right still lists what was captured.</p>
+                <p className="player-broken-hint">
+                  {isUnplayable
+                    ? 'The inspector on the right still lists what was captured.'
+                    : 'Other parts may still play: pick a later point on the timeline.'}
+                </p>
               </div>
             ) : !hasDrawnFrame ? (
               <div className="player-loading" role="status">
