@@ -36,8 +36,10 @@ export type SourceInfo = {
 /** Something a sync could not bring in, and why (shown to the user as is). */
 export type SyncFailure = { item: string; reason: string }
 
+/** A run's outcome; `interrupted` marks one whose process died (found at the next sync). */
 export type SyncRunStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted'
 
+/** What started a run: the UI, a watched folder changing, the app starting, the CLI. */
 export type SyncTrigger = 'manual' | 'watch' | 'startup' | 'cli'
 
 /** One source's part of a sync, as logged in `sync_runs`. */
@@ -61,6 +63,7 @@ export type SyncRunInfo = {
   failures: SyncFailure[]
 }
 
+/** What a running source sync is doing now. */
 export type SyncPhase = 'scanning' | 'listing' | 'downloading' | 'importing' | 'pruning'
 
 /** Pushed a few times a second while a sync runs. */
@@ -83,6 +86,7 @@ export type SyncProgress = {
   isPaused: boolean
 }
 
+/** The sync service's state; `cancelling` lasts until the run reaches a safe point. */
 export type SyncState = 'idle' | 'running' | 'paused' | 'cancelling'
 
 /** What a finished sync did; the renderer's stores refetch on `sync:finished`. */
@@ -96,12 +100,14 @@ export type SyncSummary = {
   error: string | null
 }
 
+/** What `sync:status` (and pause / resume / cancel) answer. */
 export type SyncStatus = {
   state: SyncState
   progress: SyncProgress | null
   lastSummary: SyncSummary | null
 }
 
+/** Why a source was not added. */
 export type AddSourceFailure =
   | 'cancelled'
   | 'not-found'
@@ -115,6 +121,7 @@ export type AddSourceFailure =
 export type AddSourceResult =
   { ok: true; source: SourceInfo } | { ok: false; reason: AddSourceFailure; message: string }
 
+/** The folder form. */
 export type AddFolderSourceInput = {
   /**
    * The folder to watch. The desktop app ignores it and asks with a folder picker; the web host, which has no
@@ -124,6 +131,7 @@ export type AddFolderSourceInput = {
   name?: string
 }
 
+/** The PostHog form; the key goes to the key store, never to the cache or the renderer again. */
 export type AddPostHogSourceInput = {
   /** `https://us.posthog.com`, `https://eu.posthog.com` or a self-hosted origin. */
   host: string
@@ -137,6 +145,7 @@ export type AddPostHogSourceInput = {
   includePersons?: boolean
 }
 
+/** What `sync:start` syncs. */
 export type StartSyncOptions = {
   /** Sources to sync; all when omitted. */
   sourceIds?: number[]
@@ -144,6 +153,7 @@ export type StartSyncOptions = {
   prune?: boolean
 }
 
+/** Whether a sync started; one runs at a time per data folder (the app and the CLI included). */
 export type StartSyncResult =
   { ok: true } | { ok: false; reason: 'already-running' | 'no-sources' | 'unknown-source' }
 
@@ -167,6 +177,7 @@ export type SyncEvents = {
   'sync:finished': SyncSummary
 }
 
+/** Runtime list of the sync channels; `satisfies` fails the build if it drifts from `SyncChannels`. */
 export const SYNC_CHANNELS = {
   'sources:list': true,
   'sources:add-folder': true,
