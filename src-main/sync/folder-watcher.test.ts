@@ -29,7 +29,11 @@ describe.each([
 ] as const)('watchFolder (%s)', (mode, forcePolling) => {
   it('reports importable files added in nested folders, and ignores other files', async () => {
     let changes = 0
-    watcher = watchFolder(temp.dir, () => changes++, { debounceMs: 50, pollIntervalMs: 100, forcePolling })
+    watcher = watchFolder(temp.dir, () => changes++, {
+      debounceMs: 50,
+      pollIntervalMs: 100,
+      forcePolling
+    })
     expect(watcher.mode).toBe(mode)
 
     writeFileSync(join(temp.dir, 'notes.txt.swp'), 'editor scratch')
