@@ -192,3 +192,15 @@ test('a replay of a site that is gone shows its cached image and stylesheet, wit
   expect(siteRequests, 'requests that reached the recorded site').toEqual([])
   expect(cspViolations.filter((text) => text.includes(siteOrigin))).toEqual([])
 })
+
+test('the Sources screen shows what the asset cache holds', async ({ page }) => {
+  const fetched = /^fetched (\d+) of/m.exec(fetchOutput)?.[1]
+  expect(fetched).toBeDefined()
+  await page.goto(appUrl)
+  await page.goto(`${new URL(appUrl).origin}/#/sources`)
+  const panel = page.getByTestId('offline-assets')
+  await expect(panel).toContainText(`${fetched} of ${fetched} cached`)
+  // Everything is cached, so there is nothing to fetch.
+  await expect(panel.getByRole('button', { name: 'Fetch assets' })).toBeDisabled()
+  await page.screenshot({ path: test.info().outputPath('sources-offline-assets.png') })
+})

@@ -4,6 +4,7 @@ import { shellKind } from '../../api-client'
 import { useScreenReady } from '../../app/app-store'
 import type { RouteProps } from '../../app/route-types'
 import { EmptyState } from '../../components/empty-state'
+import { OfflineAssetsPanel } from '../assets/offline-assets-panel'
 import { formatDateTime } from '../../components/format'
 import { isSyncActive, useSourcesStore } from './sources-store'
 import { describeLocation, describeProgress, describeRun, progressFraction } from './sync-format'
@@ -47,6 +48,7 @@ export function SourcesScreen(_props: RouteProps) {
           </div>
         ) : null}
         <SyncPanel sync={sync} />
+        <OfflineAssetsPanel />
         {status === 'error' ? (
           <EmptyState
             title="The sources could not be loaded"
