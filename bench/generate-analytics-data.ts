@@ -5,7 +5,7 @@ import { migrate } from '../src-main/db/migrate'
 import type { WritableDb } from '../src-main/db/types'
 
 /** Bump when the generated data changes, so a cached database from an older generator is rebuilt. */
-export const GENERATOR_VERSION = 3
+export const GENERATOR_VERSION = 4
 
 export type GenerateOptions = {
   file: string
@@ -233,51 +233,43 @@ function writeRows(db: WritableDb, options: GenerateOptions): number {
     const identifiedNow = person.email !== null && random() < 0.6
     const distinctId = identifiedNow && person.email !== null ? person.email : device.id
     let t = plan.startMs
-    let stage = 0
     let path = '/'
-    for (let n = 0; n < sessionBudgets[index]; n++) {
+    // How far this visit walks the shop: home 75%, product 55%, cart 22%, checkout 11%, purchase 5% of sessions.
+    const size = sessionBudgets[index]
+    const roll = random()
+    const depth = Math.min(
+      size,
+      roll < 0.05 ? 5 : roll < 0.11 ? 4 : roll < 0.22 ? 3 : roll < 0.55 ? 2 : roll < 0.75 ? 1 : 0
+    )
+    const journeyAt = new Set<number>()
+    while (journeyAt.size < depth) journeyAt.add(Math.floor(random() * size))
+    const journeySlots = [...journeyAt].sort((a, b) => a - b)
+    for (let n = 0; n < size; n++) {
       let event: string
-      const roll = random()
-      if (n === 0) {
+      const stage = journeySlots.indexOf(n)
+      if (stage === 0) {
         event = '$pageview'
-        path = random() < 0.7 ? '/' : `/product/${pick(random, PRODUCTS)}`
-        stage = path === '/' ? 1 : 0
-      } else if (roll < 0.3) {
-        event = '$autocapture'
-      } else if (roll < 0.42) {
-        event = '$pageleave'
-      } else if (roll < 0.62) {
+        path = '/'
+      } else if (stage === 1) {
         event = '$pageview'
-        if (stage >= 1 && random() < 0.6) {
-          path = `/product/${pick(random, PRODUCTS)}`
-          stage = Math.max(stage, 2)
-        } else {
-          path = random() < 0.5 ? '/' : '/search'
-          if (path === '/') stage = Math.max(stage, 1)
-        }
-      } else if (roll < 0.7) {
-        event = 'product_viewed'
-      } else if (roll < 0.78) {
-        if (stage >= 2 && random() < 0.5) {
-          event = 'added_to_cart'
-          stage = 3
-        } else event = 'products_searched'
-      } else if (roll < 0.85) {
-        if (stage >= 3 && random() < 0.6) {
-          event = 'checkout_started'
-          stage = 4
-        } else event = 'newsletter_subscribed'
-      } else if (roll < 0.9) {
-        if (stage >= 4 && random() < 0.5) {
-          event = 'purchase_completed'
-          stage = 5
-        } else event = 'coupon_applied'
-      } else if (roll < 0.905) {
-        event = '$exception'
-      } else if (roll < 0.95) {
-        event = '$rageclick'
+        path = `/product/${pick(random, PRODUCTS)}`
+      } else if (stage >= 2) {
+        event = ['added_to_cart', 'checkout_started', 'purchase_completed'][stage - 2]
+        if (stage === 3) path = '/checkout'
       } else {
-        event = random() < 0.5 ? 'logged_in' : '$identify'
+        const filler = random()
+        if (filler < 0.3) event = '$autocapture'
+        else if (filler < 0.45) event = '$pageleave'
+        else if (filler < 0.7) {
+          event = '$pageview'
+          path =
+            random() < 0.3 ? '/' : random() < 0.5 ? `/product/${pick(random, PRODUCTS)}` : '/search'
+        } else if (filler < 0.8) event = 'product_viewed'
+        else if (filler < 0.86) event = 'products_searched'
+        else if (filler < 0.9) event = 'newsletter_subscribed'
+        else if (filler < 0.905) event = '$exception'
+        else if (filler < 0.95) event = '$rageclick'
+        else event = random() < 0.5 ? 'logged_in' : '$identify'
       }
       t += 500 + Math.floor(random() * (random() < 0.05 ? 3_600_000 : 60_000))
       const url = `https://shop.acme.test${path}`

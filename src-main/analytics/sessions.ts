@@ -170,31 +170,58 @@ function isBounce(table: SessionTable, s: number): boolean | null {
   return table.interactions[s] <= 1 && table.endMs[s] - table.startMs[s] < BOUNCE_DURATION_MS
 }
 
-/** The device of each session's first event, cached in the store by rowid. */
+/**
+ * The device of each session: the device properties of the first event of the `$session_id` session its first event
+ * belongs to (or of that event itself when it has no session id). Looked up by rowid and cached in the store, so
+ * every session definition shares the lookups.
+ */
 function getSessionDevices(
   db: ReadableDb,
   table: SessionTable,
   sessions: Iterable<number>
 ): Map<number, DeviceInfo> {
   const store = table.store
+  const column = getSessionColumn(db, store)
+  const firstOfSession = getSessionFirstPositions(store, column.sessionOf, column.sessionIds.length)
   let cache = store.lazy.get('device-by-rowid') as Map<number, DeviceInfo> | undefined
   if (!cache) {
     cache = new Map()
     store.lazy.set('device-by-rowid', cache)
   }
+  const rowidOf = new Map<number, number>()
   const missing: number[] = []
-  const list = [...sessions]
-  for (const s of list) {
-    const rowid = store.rowid[table.firstPosition[s]]
+  for (const s of sessions) {
+    const position = table.firstPosition[s]
+    const session = column.sessionOf[position]
+    const rowid = store.rowid[session >= 0 ? firstOfSession[session] : position]
+    rowidOf.set(s, rowid)
     if (!cache.has(rowid)) missing.push(rowid)
   }
   for (const [rowid, device] of getDevicePropertiesOfEvents(db, missing)) cache.set(rowid, device)
   const result = new Map<number, DeviceInfo>()
-  for (const s of list) {
-    const device = cache.get(store.rowid[table.firstPosition[s]])
+  for (const [s, rowid] of rowidOf) {
+    const device = cache.get(rowid)
     if (device) result.set(s, device)
   }
   return result
+}
+
+/** The position of the earliest event of each `$session_id` session (cached in the store). */
+function getSessionFirstPositions(
+  store: EventStore,
+  sessionOf: Int32Array,
+  sessionCount: number
+): Int32Array {
+  const cached = store.lazy.get('session-first-position') as Int32Array | undefined
+  if (cached) return cached
+  const first = new Int32Array(sessionCount).fill(-1)
+  const ts = store.timestampMs
+  for (let i = 0; i < sessionOf.length; i++) {
+    const session = sessionOf[i]
+    if (session >= 0 && (first[session] < 0 || ts[i] < ts[first[session]])) first[session] = i
+  }
+  store.lazy.set('session-first-position', first)
+  return first
 }
 
 /** The key that tells devices apart: `$device_id`, else type / OS / browser; null when nothing is known. */

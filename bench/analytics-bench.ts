@@ -1,0 +1,172 @@
+/**
+ * `npm run bench:analytics`: funnels and session statistics over a generated cache of 5M events / 100k persons.
+ *
+ * Not a test: it prints figures. The cache is generated once into bench/.data (about 2 minutes, 5 GB) and reused.
+ * Options: --events N, --persons N, --runs N (warm repetitions, default 3).
+ *
+ * What it measures, each in this process:
+ *  - building the in-memory event store (the cold cost after an import, paid once per data change);
+ *  - a 3-step and a 5-step funnel with a 7-day window: first run (loads the property columns its filters need) and
+ *    the median of warm runs;
+ *  - session statistics by $session_id: first run (session ids, devices) and warm;
+ *  - the 5-step funnel through the analytics worker from a cold start, with the main thread's worst event-loop
+ *    delay meanwhile (the UI stays responsive because the work is off this thread).
+ */
+import Database from 'better-sqlite3'
+import { parseArgs } from 'node:util'
+import { join } from 'node:path'
+import type { FunnelDefinition } from '../src-main/shared/analytics'
+import { createWorkerAnalyticsService } from '../src-main/analytics/analytics-client'
+import { createAnalyticsEngine } from '../src-main/analytics/analytics-engine'
+import { computeSessionStats } from '../src-main/analytics/sessions'
+import { computeFunnel, summarizeFunnel } from '../src-main/analytics/funnels'
+import type { ReadableDb } from '../src-main/db/types'
+import { generateAnalyticsData } from './generate-analytics-data'
+
+const DAY_MS = 86_400_000
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '5000000' },
+    persons: { type: 'string', default: '100000' },
+    runs: { type: 'string', default: '3' }
+  }
+})
+const events = Number(values.events)
+const persons = Number(values.persons)
+const runs = Math.max(1, Number(values.runs))
+const file = join(import.meta.dirname, '.data', `analytics-${events}-${persons}.sqlite`)
+
+const THREE_STEPS: FunnelDefinition = {
+  steps: [{ event: '$pageview' }, { event: 'added_to_cart' }, { event: 'purchase_completed' }],
+  windowMs: 7 * DAY_MS
+}
+const FIVE_STEPS: FunnelDefinition = {
+  steps: [
+    { event: '$pageview', filters: [{ property: '$pathname', operator: 'equals', value: '/' }] },
+    {
+      event: '$pageview',
+      filters: [{ property: '$pathname', operator: 'starts-with', value: '/product/' }]
+    },
+    { event: 'added_to_cart' },
+    { event: 'checkout_started' },
+    { event: 'purchase_completed' }
+  ],
+  windowMs: 7 * DAY_MS
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(3)} s`
+}
+
+function time<T>(fn: () => T): { value: T; ms: number } {
+  const started = performance.now()
+  const value = fn()
+  return { value, ms: performance.now() - started }
+}
+
+function median(list: number[]): number {
+  const sorted = [...list].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+function warm(fn: () => unknown): { median: number; min: number; max: number } {
+  const samples: number[] = []
+  for (let i = 0; i < runs; i++) samples.push(time(fn).ms)
+  return { median: median(samples), min: Math.min(...samples), max: Math.max(...samples) }
+}
+
+const rows: [string, string][] = []
+const report = (label: string, value: string) => {
+  rows.push([label, value])
+  console.log(`  ${label.padEnd(58)} ${value}`)
+}
+
+console.log(
+  `Analytics benchmark: ${events.toLocaleString('en')} events, ${persons.toLocaleString('en')} persons`
+)
+const generated = generateAnalyticsData({
+  file,
+  events,
+  persons,
+  days: 30,
+  seed: 42,
+  log: (line) => console.log(line)
+})
+report(
+  'cache',
+  generated.reused
+    ? `reused ${file}`
+    : `generated in ${generated.seconds.toFixed(0)} s (${generated.sessions} sessions)`
+)
+
+const db = new Database(file, { readonly: true }) as unknown as ReadableDb
+db.pragma('cache_size = -262144')
+const engine = createAnalyticsEngine(db)
+
+const storeBuild = time(() => engine.getStore())
+report(
+  'event store build (cold, once per import)',
+  `${seconds(storeBuild.ms)} (${storeBuild.value.timestampMs.length.toLocaleString('en')} events)`
+)
+
+for (const [name, definition] of [
+  ['3-step funnel, 7-day window', THREE_STEPS],
+  ['5-step funnel with $pathname filters, 7-day window', FIVE_STEPS]
+] as const) {
+  const store = engine.getStore()
+  const first = time(() => engine.getFunnel(definition))
+  const counts = summarizeFunnel(first.value).steps.map((s) => s.count)
+  report(`${name}: first run`, `${seconds(first.ms)}  counts ${counts.join(' → ')}`)
+  // Warm: a new computation each time (computeFunnel directly, not the engine's cache of results).
+  const figures = warm(() => summarizeFunnel(computeFunnel(db, store, definition)))
+  report(
+    `${name}: warm`,
+    `${seconds(figures.median)} [${seconds(figures.min)} – ${seconds(figures.max)}]`
+  )
+}
+
+const sessionsFirst = time(() =>
+  computeSessionStats(db, engine.getStore(), { definition: { kind: 'session-id' } })
+)
+report(
+  'session stats by $session_id: first run',
+  `${seconds(sessionsFirst.ms)}  ${sessionsFirst.value.sessions} sessions, ${sessionsFirst.value.multiDevice.persons} multi-device persons`
+)
+const sessionsWarm = warm(() =>
+  computeSessionStats(db, engine.getStore(), { definition: { kind: 'session-id' } })
+)
+report(
+  'session stats by $session_id: warm',
+  `${seconds(sessionsWarm.median)} [${seconds(sessionsWarm.min)} – ${seconds(sessionsWarm.max)}]`
+)
+const gapWarm = warm(() =>
+  computeSessionStats(db, engine.getStore(), { definition: { kind: 'gap', gapMs: 30 * 60_000 } })
+)
+report(
+  'session stats by 30-minute gap: warm',
+  `${seconds(gapWarm.median)} [${seconds(gapWarm.min)} – ${seconds(gapWarm.max)}]`
+)
+db.close()
+
+// The same funnel through the worker, from a cold worker, while this thread keeps a 10 ms timer going.
+const service = createWorkerAnalyticsService({ dbFile: file })
+let worstDelayMs = 0
+let last = performance.now()
+const timer = setInterval(() => {
+  const now = performance.now()
+  worstDelayMs = Math.max(worstDelayMs, now - last - 10)
+  last = now
+}, 10)
+const workerCold = performance.now()
+await service.computeFunnel(FIVE_STEPS)
+const workerColdMs = performance.now() - workerCold
+const workerWarm = performance.now()
+await service.computeFunnel({ ...FIVE_STEPS, windowMs: FIVE_STEPS.windowMs + 1000 })
+const workerWarmMs = performance.now() - workerWarm
+clearInterval(timer)
+await service.close()
+report('5-step funnel in the worker, cold worker (store + columns + pass)', seconds(workerColdMs))
+report('5-step funnel in the worker, warm', seconds(workerWarmMs))
+report('main thread: worst event-loop delay meanwhile', `${worstDelayMs.toFixed(0)} ms`)
