@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import type { RecordingSort, RecordingSummary } from '@shared/domain'
 import { hrefFor, navigate } from '../../app/router'
 import { formatDateTime, formatDuration, formatUrl } from '../../components/format'
-import { PAGE_SIZE, selectRow, useRecordingListStore } from './recording-list-store'
+import { PAGE_SIZE, selectRow, useRecordingListStore, type RecordingListStore } from './recording-list-store'
 
 const ROW_HEIGHT = 34
 
@@ -29,12 +29,23 @@ const COLUMNS: SortColumn[] = [
   { label: 'Issues', sort: 'most-errors', className: 'col-issues' }
 ]
 
-/** The virtualised recording table; rows are fetched page by page as they scroll into view. */
-export function RecordingTable({ sort, onSort }: { sort: RecordingSort; onSort: (sort: RecordingSort) => void }) {
-  const total = useRecordingListStore((s) => s.total)
-  const pages = useRecordingListStore((s) => s.pages)
-  const query = useRecordingListStore((s) => s.query)
-  const ensureRange = useRecordingListStore((s) => s.ensureRange)
+/**
+ * The virtualised recording table; rows are fetched page by page as they scroll into view. `store` defaults to the
+ * main list's; the person page passes its own (same rows, a person's query).
+ */
+export function RecordingTable({
+  sort,
+  onSort,
+  store = useRecordingListStore
+}: {
+  sort: RecordingSort
+  onSort: (sort: RecordingSort) => void
+  store?: RecordingListStore
+}) {
+  const total = store((s) => s.total)
+  const pages = store((s) => s.pages)
+  const query = store((s) => s.query)
+  const ensureRange = store((s) => s.ensureRange)
   const scrollRef = useRef<HTMLDivElement>(null)
   const [selected, setSelected] = useState(0)
 
@@ -61,7 +72,7 @@ export function RecordingTable({ sort, onSort }: { sort: RecordingSort; onSort: 
   }, [query])
 
   const open = (index: number, atFirstException = false) => {
-    const row = selectRow(useRecordingListStore.getState(), index)
+    const row = selectRow(store.getState(), index)
     if (row) navigate(playerTarget(row.id, atFirstException))
   }
 
