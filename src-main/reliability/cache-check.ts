@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto'
+import { inflateRawSync } from 'node:zlib'
+import type { ReadableDb } from '../db/types'
+
+/** What `checkCache` found: every problem as one line (empty when the cache is sound), and what it looked at. */
+export type CacheCheckResult = {
+  problems: string[]
+  recordings: number
+  chunks: number
+  snapshotEvents: number
+}
+
+const EVENT_META = 4
+const EVENT_FULL_SNAPSHOT = 2
+/** rrweb event types that may precede a window's first full snapshot: DomContentLoaded, Load, Custom, Plugin. */
+const PRE_KEYFRAME_TYPES: ReadonlySet<unknown> = new Set([0, 1, 5, 6])
+/** Problems listed in full; past this many only the count grows (a broken cache would otherwise flood the log). */
+const MAX_LISTED = 50
+
+type ChunkRow = {
+  recording_id: string
+  seq: number
+  window_id: string
+  first_ms: number
+  last_ms: number
+  event_count: number
+  has_full_snapshot: number
+  data: Buffer
+}
+
+type RecordingRow = { id: string; event_count: number; broken_reason: string | null; window_ids: string }
+
+/**
+ * Checks that a cache is sound: SQLite's own `integrity_check` and `foreign_key_check`, and that every recording is
+ * complete: its chunks are numbered 0..n-1, each inflates (raw deflate) to a JSON array of as many rrweb events as
+ * the row says, in time order, and together the recording's event count; a chunk marked as holding a full snapshot
+ * starts with Meta + FullSnapshot (a keyframe the player can start from); and, unless the recording is marked broken,
+ * each window has such a keyframe with nothing but DOM-less events (load, custom, plugin) before it.
+ *
+ * Reads the whole cache; meant for tests and the reliability scripts, not for the app.
+ */
+export function checkCache(db: ReadableDb): CacheCheckResult {
+  const problems: string[] = []
+  let problemCount = 0
+  const report = (problem: string) => {
+    problemCount++
+    if (problems.length < MAX_LISTED) problems.push(problem)
+  }
+  const integrity = db.pragma('integrity_check') as { integrity_check: string }[]
+  if (integrity.length !== 1 || integrity[0]?.integrity_check !== 'ok') {
+    report(`integrity_check: ${integrity.map((row) => row.integrity_check).join('; ')}`)
+  }
+  const foreignKeys = db.pragma('foreign_key_check') as { table: string; parent: string }[]
+  for (const row of foreignKeys.slice(0, 5)) report(`foreign_key_check: a row of ${row.table} names a missing ${row.parent}`)
+
+  const recordings = db
+    .prepare(`SELECT id, event_count, broken_reason, window_ids FROM recordings ORDER BY id`)
+    .all() as RecordingRow[]
+  const selectChunks = db.prepare<[string], ChunkRow>(
+    `SELECT recording_id, seq, window_id, first_ms, last_ms, event_count, has_full_snapshot, data
+     FROM snapshot_chunks WHERE recording_id = ? ORDER BY seq`
+  )
+  let chunkCount = 0
+  let snapshotEvents = 0
+  for (const recording of recordings) {
+    const chunks = selectChunks.all(recording.id)
+    chunkCount += chunks.length
+    if (chunks.length === 0 && recording.event_count > 0) report(`${recording.id}: no snapshot chunks`)
+    const seenWindows = new Set<string>()
+    const keyframeWindows = new Set<string>()
+    let events = 0
+    chunks.forEach((chunk, index) => {
+      const where = `${recording.id} chunk ${chunk.seq}`
+      if (chunk.seq !== index) report(`${where}: expected seq ${index} (chunks must be numbered 0..n-1)`)
+      const decoded = decodeChunk(chunk.data)
+      if (typeof decoded === 'string') {
+        report(`${where}: ${decoded}`)
+        return
+      }
+      events += decoded.length
+      if (decoded.length !== chunk.event_count) {
+        report(`${where}: holds ${decoded.length} events, the row says ${chunk.event_count}`)
+      }
+      let previous = -Infinity
+      for (const event of decoded) {
+        const ts = isObject(event) ? event.timestamp : undefined
+        if (typeof ts !== 'number') {
+          report(`${where}: an event without a numeric timestamp`)
+          break
+        }
+        if (ts < previous) {
+          report(`${where}: events out of time order`)
+          break
+        }
+        previous = ts
+      }
+      const startsWithKeyframe =
+        typeOf(decoded[0]) === EVENT_META && typeOf(decoded[1]) === EVENT_FULL_SNAPSHOT
+      if (chunk.has_full_snapshot === 1 && !startsWithKeyframe) {
+        report(`${where}: marked as holding a full snapshot but does not start with Meta + FullSnapshot`)
+      }
+      // Until a window's first keyframe, only events that need no DOM (DomContentLoaded, Load, custom, plugin)
+      // may come: anything else would be lost to the player.
+      if (!keyframeWindows.has(chunk.window_id)) {
+        if (startsWithKeyframe) keyframeWindows.add(chunk.window_id)
+        else {
+          const needsDom = decoded.find((event) => !PRE_KEYFRAME_TYPES.has(typeOf(event)))
+          if (needsDom !== undefined && recording.broken_reason === null) {
+            report(
+              `${where}: window ${chunk.window_id} has a type ${String(typeOf(needsDom))} event before its first ` +
+                `Meta + FullSnapshot, and the recording is not marked broken`
+            )
+          }
+        }
+      }
+      seenWindows.add(chunk.window_id)
+    })
+    snapshotEvents += events
+    if (recording.broken_reason === null) {
+      for (const windowId of seenWindows) {
+        if (!keyframeWindows.has(windowId)) {
+          report(`${recording.id}: window ${windowId} has no Meta + FullSnapshot, and the recording is not marked broken`)
+        }
+      }
+    }
+    if (events !== recording.event_count) {
+      report(`${recording.id}: chunks hold ${events} events, the recording says ${recording.event_count}`)
+    }
+  }
+  if (problemCount > problems.length) problems.push(`… and ${problemCount - problems.length} more problems`)
+  return { problems, recordings: recordings.length, chunks: chunkCount, snapshotEvents }
+}
+
+function decodeChunk(data: Buffer): unknown[] | string {
+  let json: string
+  try {
+    json = inflateRawSync(data).toString('utf8')
+  } catch (error) {
+    return `does not inflate (${(error as Error).message})`
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(json)
+  } catch (error) {
+    return `is not JSON (${(error as Error).message})`
+  }
+  return Array.isArray(value) ? value : 'is not a JSON array'
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function typeOf(event: unknown): unknown {
+  return isObject(event) ? event.type : undefined
+}
+
+/** The tables an import writes, as compared by `fingerprintCache` (the import log is left out on purpose). */
+export const FINGERPRINT_TABLES = [
+  'recordings',
+  'recording_windows',
+  'recording_segments',
+  'recording_items',
+  'snapshot_chunks',
+  'events',
+  'exceptions',
+  'persons',
+  'person_distinct_ids',
+  'recordings_fts'
+] as const
+
+/**
+ * A SHA-256 per data table over every row and column, in a stable order: two caches (or one cache before and after
+ * something) hold the same data exactly when their fingerprints are equal. Columns that legitimately differ between
+ * runs are left out: insert-order row ids (`events.rowid`, `exceptions.id`) and `recordings.imported_at_ms`.
+ */
+export function fingerprintCache(db: ReadableDb): Record<(typeof FINGERPRINT_TABLES)[number], string> {
+  const order: Record<(typeof FINGERPRINT_TABLES)[number], string> = {
+    recordings: 'SELECT * FROM recordings ORDER BY id',
+    recording_windows: 'SELECT * FROM recording_windows ORDER BY recording_id, window_id',
+    recording_segments: 'SELECT * FROM recording_segments ORDER BY recording_id, window_id, start_ms, end_ms, is_active',
+    recording_items:
+      'SELECT * FROM recording_items ORDER BY recording_id, timestamp_ms, kind, label, window_id, level, detail',
+    snapshot_chunks: 'SELECT * FROM snapshot_chunks ORDER BY recording_id, seq',
+    events: 'SELECT * FROM events ORDER BY uuid',
+    exceptions:
+      'SELECT * FROM exceptions ORDER BY session_id, timestamp_ms, source, event_uuid, message, type, window_id',
+    persons: 'SELECT * FROM persons ORDER BY id',
+    person_distinct_ids: 'SELECT * FROM person_distinct_ids ORDER BY distinct_id',
+    recordings_fts:
+      'SELECT r.id, f.people, f.urls, f.console, f.exceptions, f.tags, f.events FROM recordings_fts f JOIN recordings r ON r.rowid = f.rowid ORDER BY r.id'
+  }
+  const skipped: Record<string, readonly string[]> = {
+    recordings: ['imported_at_ms'],
+    events: ['rowid'],
+    exceptions: ['id']
+  }
+  const result = {} as Record<(typeof FINGERPRINT_TABLES)[number], string>
+  for (const table of FINGERPRINT_TABLES) {
+    const hash = createHash('sha256')
+    const skip = skipped[table] ?? []
+    let rows = 0
+    for (const row of db.prepare(order[table]).iterate() as Iterable<Record<string, unknown>>) {
+      rows++
+      for (const [column, value] of Object.entries(row)) {
+        if (skip.includes(column)) continue
+        hash.update(column)
+        hash.update('\u0000')
+        hash.update(Buffer.isBuffer(value) ? value : `${typeof value}:${String(value)}`)
+        hash.update('\u0001')
+      }
+      hash.update('\u0002')
+    }
+    result[table] = `${rows}:${hash.digest('hex').slice(0, 16)}`
+  }
+  return result
+}
