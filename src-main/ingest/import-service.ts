@@ -9,7 +9,7 @@ import type { ImportFileOutcome, ImportProgress, ImportSummary } from '@shared/d
 import { ImportError } from './import-error'
 import type { FileMessage, FileResult } from './import-file'
 import { createChangeSet, createImportStore, type ChangeSet } from './import-store'
-import { relink } from './relink'
+import { queueRelink, relink, takeRelinkQueue } from './relink'
 import { createFileRunner, type FileRunner } from './file-runner'
 
 export type ImportOptions = {
@@ -122,7 +122,10 @@ export async function importPaths(
     options.signal?.throwIfAborted()
     const release = await writeLock.acquire()
     try {
-      db.transaction(() => relink(db, changes))()
+      db.transaction(() => {
+        takeRelinkQueue(db, changes)
+        relink(db, changes)
+      })()
     } finally {
       release()
     }
@@ -208,6 +211,8 @@ async function importOneFile(
   try {
     await begin()
     const outcome = log.recordImported(file, file.contentHash, result, counts, [...warnings, ...result.warnings], now())
+    // Queued in the same transaction: if the run dies before its final relink, the next run relinks this file's data.
+    queueRelink(db, fileChanges)
     db.exec('COMMIT')
     mergeChanges(changes, fileChanges)
     return outcome

@@ -128,3 +128,29 @@ function renameUnidentifiedRecordings(db: WritableDb, changes: ChangeSet): void 
     changes.recordingIds.add(sessionId)
   }
 }
+
+type QueueKind = 'recording' | 'session' | 'distinct'
+
+/**
+ * Adds what one file's import touched to the persistent relink queue; call it in the file's transaction.
+ *
+ * The run's final `relink` takes the queue out (`takeRelinkQueue`), so what a killed or cancelled run committed is
+ * relinked by the next run.
+ */
+export function queueRelink(db: WritableDb, changes: ChangeSet): void {
+  const insert = db.prepare<[QueueKind, string]>(`INSERT OR IGNORE INTO relink_queue (kind, id) VALUES (?, ?)`)
+  for (const id of changes.recordingIds) insert.run('recording', id)
+  for (const id of changes.sessionIds) insert.run('session', id)
+  for (const id of changes.distinctIds) insert.run('distinct', id)
+}
+
+/** Moves everything queued (this run's files and any earlier run's leftovers) into `changes`; call it in the relink transaction. */
+export function takeRelinkQueue(db: WritableDb, changes: ChangeSet): void {
+  const rows = db.prepare(`SELECT kind, id FROM relink_queue`).all() as { kind: QueueKind; id: string }[]
+  for (const { kind, id } of rows) {
+    if (kind === 'recording') changes.recordingIds.add(id)
+    else if (kind === 'session') changes.sessionIds.add(id)
+    else changes.distinctIds.add(id)
+  }
+  db.prepare(`DELETE FROM relink_queue`).run()
+}
