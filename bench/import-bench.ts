@@ -5,6 +5,7 @@
  * large pretty-printed export (the memory check), BENCH_WORKERS to force the worker count.
  */
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { openDatabase } from '../src-main/db/open-database'
 import { importPaths } from '../src-main/ingest/import-service'
@@ -39,8 +40,11 @@ async function run(label: string, dir: string) {
   let peakRss = rssBefore
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20)
   const started = performance.now()
+  const cpuBefore = process.cpuUsage()
   const summary = await importPaths(db, [dir], { workers })
   const seconds = (performance.now() - started) / 1000
+  const cpu = process.cpuUsage(cpuBefore)
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6
   clearInterval(sampler)
   peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024)
   const events = db.prepare(`SELECT sum(event_count) FROM recordings`).pluck().get() as number
@@ -53,6 +57,7 @@ async function run(label: string, dir: string) {
       `${label}: ${summary.files.imported} files, ${mb.toFixed(0)} MB of JSON, ${events} events, ${summary.totals.recordings} recordings`,
       `  time          ${seconds.toFixed(2)} s`,
       `  throughput    ${(mb / seconds).toFixed(1)} MB/s, ${Math.round(events / seconds).toLocaleString('en')} events/s`,
+      `  CPU time      ${cpuSeconds.toFixed(2)} s on all threads (${(mb / cpuSeconds).toFixed(1)} MB per CPU-second; load average ${loadavg()[0].toFixed(1)} during the run)`,
       `  peak RSS      ${(peakRss / 1024 / 1024).toFixed(0)} MB (process, including worker threads)`,
       `  cache size    ${(cacheBytes / 1024 / 1024).toFixed(1)} MB (${((cacheBytes / inputBytes) * 100).toFixed(0)}% of the input)`,
       `  failures      ${summary.files.failed}`

@@ -110,6 +110,7 @@ export class RecordingBuilder {
   private readonly windows = new Map<string, WindowAccumulator>()
   private readonly dropped = new Map<DropReason, number>()
   private readonly assetUrls = new Set<string>()
+  private readonly addAssetUrl = (url: string) => void this.assetUrls.add(url)
   private readonly collectAssetUrls: RecordingBuilderOptions['collectAssetUrls']
   private order = 0
   private rawBytes = 0
@@ -149,7 +150,7 @@ export class RecordingBuilder {
       if (typeof payload?.sessionId === 'string') this.sessionIdHints.push(payload.sessionId)
     }
     if (this.collectAssetUrls && event.type >= EventType.FullSnapshot && event.type <= EventType.Meta) {
-      this.collectAssetUrls(event, (url) => this.assetUrls.add(url))
+      this.collectAssetUrls(event, this.addAssetUrl)
     }
     let window = this.windows.get(windowKey)
     if (!window) {

@@ -33,6 +33,20 @@ export function toAssetRoute(
  * when no base is known, and for anything that does not parse.
  */
 export function resolveAssetUrl(raw: string, base?: string): string | null {
+  // Pages repeat the same few hundred URLs thousands of times; URL parsing dominates a snapshot walk without this.
+  const key = base === undefined || /^https?:\/\//i.test(raw) ? raw : `${base}\n${raw}`
+  const cached = resolvedUrls.get(key)
+  if (cached !== undefined) return cached
+  const resolved = resolveAssetUrlUncached(raw, base)
+  if (resolvedUrls.size >= MAX_RESOLVED_URLS) resolvedUrls.clear()
+  resolvedUrls.set(key, resolved)
+  return resolved
+}
+
+const MAX_RESOLVED_URLS = 20_000
+const resolvedUrls = new Map<string, string | null>()
+
+function resolveAssetUrlUncached(raw: string, base?: string): string | null {
   const value = raw.trim()
   if (value === '' || value.startsWith('#') || value.length > MAX_ASSET_URL_LENGTH) return null
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1]?.toLowerCase()
@@ -371,24 +385,17 @@ function mapElementAttributes(
   base: string | undefined,
   isMutation: boolean
 ): void {
-  const mapAttr = (name: string) => {
-    const value = attributes[name]
-    if (typeof value === 'string') attributes[name] = mapSingleUrl(value, visit, base)
-  }
-  const mapSrcsetAttr = () => {
-    if (typeof attributes.srcset === 'string')
-      attributes.srcset = mapSrcset(attributes.srcset, visit, base)
-  }
+  // Plain functions rather than closures: this runs for every element of every snapshot.
   switch (tag) {
     case 'img':
-      mapAttr('src')
-      mapSrcsetAttr()
+      mapUrlAttribute(attributes, 'src', visit, base)
+      mapSrcsetAttribute(attributes, visit, base)
       break
     case 'source':
-      mapSrcsetAttr()
+      mapSrcsetAttribute(attributes, visit, base)
       break
     case 'video':
-      mapAttr('poster')
+      mapUrlAttribute(attributes, 'poster', visit, base)
       break
     case 'input':
       // A mutation may change src without repeating type; the tag is known, so take it.
@@ -396,14 +403,14 @@ function mapElementAttributes(
         isMutation ||
         (typeof attributes.type === 'string' && attributes.type.toLowerCase() === 'image')
       ) {
-        mapAttr('src')
+        mapUrlAttribute(attributes, 'src', visit, base)
       }
       break
     case 'link':
       if (typeof attributes._cssText === 'string') {
         attributes._cssText = mapCssUrls(attributes._cssText, visit, base)
       } else if (isMutation || isAssetLink(attributes)) {
-        mapAttr('href')
+        mapUrlAttribute(attributes, 'href', visit, base)
       }
       break
     case 'style':
@@ -415,17 +422,37 @@ function mapElementAttributes(
     case 'use':
       for (const name of ['href', 'xlink:href']) {
         const value = attributes[name]
-        if (typeof value === 'string' && !value.startsWith('#')) mapAttr(name)
+        if (typeof value === 'string' && !value.startsWith('#'))
+          mapUrlAttribute(attributes, name, visit, base)
       }
       break
     case 'body':
     case 'table':
     case 'td':
     case 'th':
-      mapAttr('background')
+      mapUrlAttribute(attributes, 'background', visit, base)
       break
   }
   mapStyleAttribute(attributes, visit, base)
+}
+
+function mapUrlAttribute(
+  attributes: JsonObject,
+  name: string,
+  visit: AssetUrlVisitor,
+  base: string | undefined
+): void {
+  const value = attributes[name]
+  if (typeof value === 'string') attributes[name] = mapSingleUrl(value, visit, base)
+}
+
+function mapSrcsetAttribute(
+  attributes: JsonObject,
+  visit: AssetUrlVisitor,
+  base: string | undefined
+): void {
+  if (typeof attributes.srcset === 'string')
+    attributes.srcset = mapSrcset(attributes.srcset, visit, base)
 }
 
 function isAssetLink(attributes: JsonObject): boolean {
