@@ -2,7 +2,9 @@
  * `npm run bench:import`: imports generated rrweb exports and prints MB/s, events/s, peak RSS and cache size.
  *
  * Environment: BENCH_MB (default 100) of compact exports, BENCH_LARGE_MB (default 0: off) for one extra single
- * large pretty-printed export (the memory check), BENCH_WORKERS to force the worker count.
+ * large pretty-printed export (the memory check), BENCH_WORKERS to force the worker count. The parse workers are
+ * the built app's (out/main/import-worker.js, as the desktop app runs them) when `npm run build` has made them, else
+ * the TypeScript sources through tsx (which adds about 0.3 s of CPU per worker to start).
  */
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { loadavg } from 'node:os'
@@ -64,6 +66,10 @@ async function run(label: string, dir: string) {
     ].join('\n')
   )
 }
+
+const builtWorker = join(import.meta.dirname, '..', 'out', 'main', 'import-worker.js')
+if (!process.env.TAPEDECK_IMPORT_WORKER && existsSync(builtWorker)) process.env.TAPEDECK_IMPORT_WORKER = builtWorker
+console.log(`parse workers: ${process.env.TAPEDECK_IMPORT_WORKER ?? 'TypeScript sources through tsx'}`)
 
 const compactDir = join(root, 'compact')
 await ensureDataset(compactDir, totalMb, { seed: 7 })

@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { ImportError, type ImportErrorCode } from './import-error'
 import { importFile, type FileMessage, type FileResult } from './import-file'
@@ -46,8 +47,12 @@ export async function createFileRunner(workers: number): Promise<FileRunner> {
   }
 }
 
-/** Where the worker's code is: the TypeScript source through a tsx bootstrap, or the bundled file next to us. */
-export function resolveWorkerUrl(moduleUrl: string = import.meta.url): URL {
+/**
+ * Where the worker's code is: the bundled file next to us, or (running from source) the TypeScript through a tsx
+ * bootstrap. `TAPEDECK_IMPORT_WORKER` names a bundled worker explicitly (the benchmark uses the built app's).
+ */
+export function resolveWorkerUrl(moduleUrl: string = import.meta.url, env = process.env): URL {
+  if (env.TAPEDECK_IMPORT_WORKER) return pathToFileURL(env.TAPEDECK_IMPORT_WORKER)
   return moduleUrl.endsWith('.ts')
     ? new URL('./import-worker-entry.mjs', moduleUrl)
     : new URL('./import-worker.js', moduleUrl)
