@@ -248,6 +248,12 @@ class FileContext {
     }
     if (depth === 2 && a === 'results') {
       this.records++
+      const columns = top.props.get('columns')
+      if (Array.isArray(value) && Array.isArray(columns)) {
+        // A HogQL query response: rows are arrays, named by `columns` (which PostHog writes before `results`).
+        this.routeRecord(hogqlRowToRecord(columns, value), null, 'hogql')
+        return
+      }
       this.routeRecord(value, text, 'api-page')
       return
     }
@@ -586,6 +592,32 @@ function addSnapshotItem(builder: RecordingBuilder, item: unknown, windowId: unk
     return
   }
   builder.add(item, windowId, text)
+}
+
+/**
+ * One HogQL result row as an object: `properties.$session_id`-style column names nest under `properties`, and a
+ * `properties` column holding JSON text is parsed.
+ */
+export function hogqlRowToRecord(columns: unknown[], row: unknown[]): Record<string, unknown> {
+  const record: Record<string, unknown> = {}
+  const properties: Record<string, unknown> = {}
+  columns.forEach((column, index) => {
+    if (typeof column !== 'string') return
+    const value = row[index]
+    if (column.startsWith('properties.')) properties[column.slice('properties.'.length)] = value
+    else record[column] = value
+  })
+  if (typeof record.properties === 'string') {
+    try {
+      record.properties = JSON.parse(record.properties)
+    } catch {
+      // Left as text: the event normaliser says what is wrong with it.
+    }
+  }
+  if (Object.keys(properties).length > 0) {
+    record.properties = { ...(isObject(record.properties) ? record.properties : {}), ...properties }
+  }
+  return record
 }
 
 function applyPerson(builder: RecordingBuilder, person: unknown): void {

@@ -225,6 +225,24 @@ describe('third-party samples', () => {
     expect(db.prepare(`SELECT count(*) FROM exceptions WHERE source = 'event'`).pluck().get()).toBe(1)
   })
 
+  it('imports events from a HogQL query response (rows named by columns)', async () => {
+    const response = {
+      columns: ['uuid', 'event', 'timestamp', 'distinct_id', 'properties.$session_id', 'properties.$current_url'],
+      hasMore: false,
+      results: [
+        ['0187b2fd-0000-7000-8000-000000000001', '$pageview', '2023-04-24T11:19:59.222Z', 'd1', 's1', 'http://x.test/'],
+        ['0187b2fd-0000-7000-8000-000000000002', 'clicked', '2023-04-24T11:20:01.000Z', 'd1', 's1', 'http://x.test/a']
+      ],
+      types: ['UUID', 'String', "DateTime64(6, 'UTC')", 'String', 'String', 'String']
+    }
+    const summary = await importPaths(db, [writeFile('query.json', JSON.stringify(response))])
+    expect(summary.outcomes[0]).toMatchObject({ status: 'imported', kind: 'events', events: 2 })
+    expect(db.prepare(`SELECT session_id, url FROM events ORDER BY timestamp_ms`).all()).toEqual([
+      { session_id: 's1', url: 'http://x.test/' },
+      { session_id: 's1', url: 'http://x.test/a' }
+    ])
+  })
+
   it('refuses the console-plugin test snapshots (events without timestamps) with a reason', async () => {
     const summary = await importPaths(db, [sample('rrweb-io__rrweb__packages__plugins__rrweb-plugin-console-record__test__snapshots.json')])
     expect(summary.outcomes[0].status).toBe('failed')
