@@ -4,6 +4,7 @@
  * replace a `placeholderRoute(...)` line with the feature's routes.
  */
 import { playerRoutes } from '../features/player/player-routes'
+import { personRoutes } from '../features/persons/persons-routes'
 import { recordingRoutes } from '../features/recordings/recording-routes'
 import { sourceRoutes } from '../features/sources/sources-routes'
 import { placeholderRoute } from './placeholder-screen'
@@ -12,7 +13,7 @@ import type { AppRoute } from './route-types'
 export const APP_ROUTES: readonly AppRoute[] = [
   ...recordingRoutes,
   ...playerRoutes,
-  placeholderRoute('/persons', 'Persons', 20, 'P', 'People who were recorded, with their sessions across devices.'),
+  ...personRoutes,
   placeholderRoute('/funnels', 'Funnels', 30, 'F', 'Conversion funnels over the imported events, with drop-off drill-downs.'),
   placeholderRoute('/sessions', 'Sessions', 40, 'S', 'Session counts, durations and bounce rates.'),
   ...sourceRoutes
