@@ -33,9 +33,10 @@ type RecordingRow = { id: string; event_count: number; broken_reason: string | n
 /**
  * Checks that a cache is sound: SQLite's own `integrity_check` and `foreign_key_check`, and that every recording is
  * complete: its chunks are numbered 0..n-1, each inflates (raw deflate) to a JSON array of as many rrweb events as
- * the row says, in time order, and together the recording's event count; a chunk marked as holding a full snapshot
- * starts with Meta + FullSnapshot (a keyframe the player can start from); and, unless the recording is marked broken,
- * each window has such a keyframe with nothing but DOM-less events (load, custom, plugin) before it.
+ * the row says, in time order, and together the recording's event count; `has_full_snapshot` is true exactly for the
+ * chunks holding a FullSnapshot, and those start with its Meta event (a keyframe the player can start from); and,
+ * unless the recording is marked broken, each window has such a keyframe with only DOM-less events (load, custom,
+ * plugin) before it.
  *
  * Reads the whole cache; meant for tests and the reliability scripts, not for the app.
  */
@@ -94,10 +95,14 @@ export function checkCache(db: ReadableDb): CacheCheckResult {
         }
         previous = ts
       }
-      const startsWithKeyframe =
-        typeOf(decoded[0]) === EVENT_META && typeOf(decoded[1]) === EVENT_FULL_SNAPSHOT
-      if (chunk.has_full_snapshot === 1 && !startsWithKeyframe) {
-        report(`${where}: marked as holding a full snapshot but does not start with Meta + FullSnapshot`)
+      // A keyframe: Meta first (page size and URL), then the FullSnapshot. Events stamped between the two (an
+      // input a few ms after the Meta) may sit between them; rrweb skips what it cannot apply yet.
+      const holdsFullSnapshot = decoded.some((event) => typeOf(event) === EVENT_FULL_SNAPSHOT)
+      const startsWithKeyframe = typeOf(decoded[0]) === EVENT_META && holdsFullSnapshot
+      if ((chunk.has_full_snapshot === 1) !== holdsFullSnapshot) {
+        report(`${where}: has_full_snapshot is ${chunk.has_full_snapshot} but the chunk ${holdsFullSnapshot ? 'holds' : 'holds no'} FullSnapshot`)
+      } else if (holdsFullSnapshot && !startsWithKeyframe) {
+        report(`${where}: holds a FullSnapshot but does not start with its Meta event`)
       }
       // Until a window's first keyframe, only events that need no DOM (DomContentLoaded, Load, custom, plugin)
       // may come: anything else would be lost to the player.
