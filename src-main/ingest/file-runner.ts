@@ -93,7 +93,7 @@ class PooledWorker {
     if (reply.type === 'message') {
       try {
         await current.handle(reply.message)
-        this.worker.postMessage({ type: 'ack' } satisfies WorkerRequest)
+        if (reply.message.type !== 'progress') this.worker.postMessage({ type: 'ack' } satisfies WorkerRequest)
       } catch (error) {
         this.fail(error as Error, true)
       }

@@ -13,6 +13,8 @@ const send = (reply: WorkerReply) => port.postMessage(reply)
 
 async function emit(message: FileMessage): Promise<void> {
   send({ type: 'message', message })
+  // Progress needs no answer; waiting for one would stall parsing whenever the writer is busy committing.
+  if (message.type === 'progress') return
   await new Promise<void>((resolve) => (waitingForAck = resolve))
 }
 
