@@ -4,18 +4,19 @@
  * replace a `placeholderRoute(...)` line with the feature's routes.
  */
 import { playerRoutes } from '../features/player/player-routes'
+import { funnelRoutes } from '../features/funnels/funnels-routes'
 import { personRoutes } from '../features/persons/persons-routes'
 import { recordingRoutes } from '../features/recordings/recording-routes'
+import { sessionRoutes } from '../features/sessions/sessions-routes'
 import { sourceRoutes } from '../features/sources/sources-routes'
-import { placeholderRoute } from './placeholder-screen'
 import type { AppRoute } from './route-types'
 
 export const APP_ROUTES: readonly AppRoute[] = [
   ...recordingRoutes,
   ...playerRoutes,
   ...personRoutes,
-  placeholderRoute('/funnels', 'Funnels', 30, 'F', 'Conversion funnels over the imported events, with drop-off drill-downs.'),
-  placeholderRoute('/sessions', 'Sessions', 40, 'S', 'Session counts, durations and bounce rates.'),
+  ...funnelRoutes,
+  ...sessionRoutes,
   ...sourceRoutes
 ]
 
