@@ -267,6 +267,9 @@ export class JsonStreamScanner {
     let depth = this.scanDepth
     let inString = this.scanInString
     let nextBackslash = -1
+    // Both searches are remembered until passed: looking for the quote again after every escape made a string with
+    // many escapes and a distant closing quote quadratic (an 8 MB string of backslashes took minutes).
+    let nextQuote = -1
     while (i < len) {
       if (inString) {
         if (this.scanEscaped) {
@@ -274,7 +277,11 @@ export class JsonStreamScanner {
           i++
           continue
         }
-        const quote = buf.indexOf(QUOTE, i)
+        if (nextQuote < i && nextQuote !== len) {
+          nextQuote = buf.indexOf(QUOTE, i)
+          if (nextQuote === -1) nextQuote = len
+        }
+        const quote = nextQuote === len ? -1 : nextQuote
         if (nextBackslash < i && nextBackslash !== len) {
           nextBackslash = buf.indexOf(BACKSLASH, i)
           if (nextBackslash === -1) nextBackslash = len

@@ -143,14 +143,22 @@ export class RecordingBuilder {
     const { event, changed } = normalised
     const windowKey = normaliseWindowId(windowId ?? event.windowId ?? event.window_id)
     let json = text
-    if (json === undefined || changed || json.includes('\n')) json = JSON.stringify(event)
-    const info = describeEvent(event)
+    let info: EventInfo
+    try {
+      if (json === undefined || changed || json.includes('\n')) json = JSON.stringify(event)
+      info = describeEvent(event)
+      if (this.collectAssetUrls && event.type >= EventType.FullSnapshot && event.type <= EventType.Meta) {
+        this.collectAssetUrls(event, this.addAssetUrl)
+      }
+    } catch (error) {
+      // JSON.stringify recurses: an event nested thousands of levels deep (no real page is) overflows the stack.
+      if (!(error instanceof RangeError && /call stack/i.test(error.message))) throw error
+      this.dropped.set('nested too deeply to read', (this.dropped.get('nested too deeply to read') ?? 0) + 1)
+      return
+    }
     if (info.customTag === '$session_id_change') {
       const payload = (event.data as { payload?: { sessionId?: unknown } }).payload
       if (typeof payload?.sessionId === 'string') this.sessionIdHints.push(payload.sessionId)
-    }
-    if (this.collectAssetUrls && event.type >= EventType.FullSnapshot && event.type <= EventType.Meta) {
-      this.collectAssetUrls(event, this.addAssetUrl)
     }
     let window = this.windows.get(windowKey)
     if (!window) {

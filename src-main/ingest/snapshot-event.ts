@@ -47,6 +47,7 @@ export type DropReason =
   | 'undecodable compressed data'
   | 'unknown compression version'
   | 'full snapshot without a DOM'
+  | 'nested too deeply to read'
 
 export type NormalisedEvent = { event: RawEvent; changed: boolean } | { dropped: DropReason }
 
