@@ -4,9 +4,9 @@ import type { ReadableDb } from '../db/types'
  * Every analytics event as columns in memory, grouped by person and sorted by time: what funnels and sessions scan.
  *
  * Loading reads only the `events_by_person_key` covering index (one JSON array per person, parsed in one call:
- * about 1.5 s for 5M events here, see bench/analytics-bench.ts); a funnel pass over the columns then takes tens of
- * milliseconds. Session ids and property values are loaded on demand and kept. A store is valid while
- * `getDataFingerprint(db)` is unchanged: `AnalyticsCache` rebuilds it after an import.
+ * about 1.5–2 s for 5M events here, see bench/analytics-bench.ts); a funnel pass over the columns then takes tens
+ * to a couple of hundred milliseconds. Rowids, session ids and property values are loaded on demand and kept. A
+ * store is valid while `getDataFingerprint(db)` is unchanged: the analytics engine rebuilds it after an import.
  */
 export type EventStore = {
   fingerprint: string
@@ -17,16 +17,20 @@ export type EventStore = {
   timestampMs: Float64Array
   /** Index into `eventNames`. */
   eventCode: Int32Array
-  rowid: Float64Array
   eventNames: string[]
   codeByName: Map<string, number>
   /** Events whose person_key is not filled (an import that has not relinked yet); they are left out. */
   eventsWithoutPerson: number
+  /**
+   * Persons whose events did not come out of SQLite in time order, with the order applied (indexes into the person's
+   * events as read); `getRowids` applies the same order to the rowids it reads.
+   */
+  reordered: Map<number, number[]>
   /** Lazily built caches, keyed by what they hold. */
   lazy: Map<string, unknown>
 }
 
-type PersonRow = [personKey: string, timestamps: string, events: string, rowids: string]
+type PersonRow = [personKey: string, timestamps: string, events: string]
 
 /**
  * A cheap summary of what the analytics depend on; it changes whenever an import, a relink or a deletion happens.
@@ -73,17 +77,17 @@ function readEventStore(db: ReadableDb, fingerprint: string): EventStore {
     .get() as number
   const timestampMs = new Float64Array(total)
   const eventCode = new Int32Array(total)
-  const rowid = new Float64Array(total)
+  const reordered = new Map<number, number[]>()
   const personKeys: string[] = []
   const starts: number[] = []
   const eventNames: string[] = []
   const codeByName = new Map<string, number>()
   // One row per person with its events as JSON arrays: far fewer rows to cross into JS than one per event. The
-  // covering index yields rows in (person_key, timestamp_ms, event) order; sortPersonSlice repairs any person whose
-  // arrays did not come out in time order (the aggregate's row order is not a documented guarantee).
+  // covering index yields rows in (person_key, timestamp_ms, event, rowid) order; sortPersonSlice repairs any person
+  // whose arrays did not come out in time order (the aggregate's row order is not a documented guarantee).
   const statement = db
     .prepare(
-      `SELECT person_key, json_group_array(timestamp_ms), json_group_array(event), json_group_array(rowid)
+      `SELECT person_key, json_group_array(timestamp_ms), json_group_array(event)
        FROM events WHERE person_key IS NOT NULL GROUP BY person_key ORDER BY person_key`
     )
     .raw()
@@ -91,7 +95,6 @@ function readEventStore(db: ReadableDb, fingerprint: string): EventStore {
   for (const row of statement.iterate() as IterableIterator<PersonRow>) {
     const times = JSON.parse(row[1]) as number[]
     const names = JSON.parse(row[2]) as string[]
-    const ids = JSON.parse(row[3]) as number[]
     if (n + times.length > total)
       throw new Error('events changed while the analytics store was loading')
     personKeys.push(row[0])
@@ -107,11 +110,11 @@ function readEventStore(db: ReadableDb, fingerprint: string): EventStore {
       }
       timestampMs[n] = times[i]
       eventCode[n] = code
-      rowid[n] = ids[i]
       if (i > 0 && times[i] < times[i - 1]) sorted = false
       n++
     }
-    if (!sorted) sortPersonSlice(timestampMs, eventCode, rowid, start, n)
+    if (!sorted)
+      reordered.set(personKeys.length - 1, sortPersonSlice(timestampMs, eventCode, start, n))
   }
   starts.push(n)
   return {
@@ -120,30 +123,58 @@ function readEventStore(db: ReadableDb, fingerprint: string): EventStore {
     personStart: Int32Array.from(starts),
     timestampMs: n === total ? timestampMs : timestampMs.slice(0, n),
     eventCode: n === total ? eventCode : eventCode.slice(0, n),
-    rowid: n === total ? rowid : rowid.slice(0, n),
     eventNames,
     codeByName,
     eventsWithoutPerson: withoutPerson,
+    reordered,
     lazy: new Map()
   }
 }
 
-function sortPersonSlice(
-  ts: Float64Array,
-  code: Int32Array,
-  rowid: Float64Array,
-  start: number,
-  end: number
-): void {
-  const order = Array.from({ length: end - start }, (_, i) => start + i).sort(
-    (a, b) => ts[a] - ts[b] || rowid[a] - rowid[b]
+/** Sorts one person's events by time (stably) in place; returns the order applied. */
+function sortPersonSlice(ts: Float64Array, code: Int32Array, start: number, end: number): number[] {
+  const order = Array.from({ length: end - start }, (_, i) => i).sort(
+    (a, b) => ts[start + a] - ts[start + b] || a - b
   )
-  const t = order.map((i) => ts[i])
-  const c = order.map((i) => code[i])
-  const r = order.map((i) => rowid[i])
+  const t = order.map((i) => ts[start + i])
+  const c = order.map((i) => code[start + i])
   ts.set(t, start)
   code.set(c, start)
-  rowid.set(r, start)
+  return order
+}
+
+/**
+ * The rowid of every event position, read on first use (drill-downs, session ids and property values need it; a
+ * funnel's counts do not). Reads the same covering index in the same order as the store was loaded; throws when the
+ * events changed since (the next request then loads a fresh store).
+ */
+export function getRowids(db: ReadableDb, store: EventStore): Float64Array {
+  return getLazy(store, 'rowids', () =>
+    readConsistently(db, () => {
+      const rowids = new Float64Array(store.timestampMs.length)
+      const statement = db
+        .prepare(
+          `SELECT person_key, json_group_array(rowid) FROM events
+           WHERE person_key IS NOT NULL GROUP BY person_key ORDER BY person_key`
+        )
+        .raw()
+      let p = 0
+      for (const [personKey, json] of statement.iterate() as IterableIterator<[string, string]>) {
+        const ids = JSON.parse(json) as number[]
+        const start = store.personStart[p]
+        if (store.personKeys[p] !== personKey || store.personStart[p + 1] - start !== ids.length) {
+          throw new Error('the events changed while they were being read; run the query again')
+        }
+        const order = store.reordered.get(p)
+        for (let i = 0; i < ids.length; i++) rowids[start + i] = ids[order ? order[i] : i]
+        p++
+      }
+      if (p !== store.personKeys.length) {
+        throw new Error('the events changed while they were being read; run the query again')
+      }
+      return rowids
+    })
+  )
 }
 
 /** The number of events in the store. */
@@ -174,25 +205,14 @@ function getLazy<T>(store: EventStore, key: string, build: () => T): T {
 }
 
 /** Position of each event by rowid (Int32Array indexed by rowid, -1 where no event). */
-export function getPositionByRowid(store: EventStore): Int32Array {
+export function getPositionByRowid(db: ReadableDb, store: EventStore): Int32Array {
   return getLazy(store, 'position-by-rowid', () => {
+    const rowids = getRowids(db, store)
     let maxRowid = 0
-    for (let i = 0; i < store.rowid.length; i++)
-      if (store.rowid[i] > maxRowid) maxRowid = store.rowid[i]
+    for (let i = 0; i < rowids.length; i++) if (rowids[i] > maxRowid) maxRowid = rowids[i]
     const positions = new Int32Array(maxRowid + 1).fill(-1)
-    for (let i = 0; i < store.rowid.length; i++) positions[store.rowid[i]] = i
+    for (let i = 0; i < rowids.length; i++) positions[rowids[i]] = i
     return positions
-  })
-}
-
-/** The person index of every event position. */
-export function getPersonOfEvent(store: EventStore): Int32Array {
-  return getLazy(store, 'person-of-event', () => {
-    const personOf = new Int32Array(store.timestampMs.length)
-    for (let p = 0; p < store.personKeys.length; p++) {
-      personOf.fill(p, store.personStart[p], store.personStart[p + 1])
-    }
-    return personOf
   })
 }
 
@@ -206,7 +226,7 @@ export type SessionColumn = {
 /** Each event's `$session_id`, read from the `events_by_session` covering index. */
 export function getSessionColumn(db: ReadableDb, store: EventStore): SessionColumn {
   return getLazy(store, 'session-column', () => {
-    const positionByRowid = getPositionByRowid(store)
+    const positionByRowid = getPositionByRowid(db, store)
     const sessionOf = new Int32Array(store.timestampMs.length).fill(-1)
     const sessionIds: string[] = []
     const statement = db
@@ -244,7 +264,7 @@ export function getPropertyColumn(
   property: string
 ): PropertyColumn {
   return getLazy(store, `property:${eventName ?? '*'}:${property}`, () => {
-    const positionByRowid = getPositionByRowid(store)
+    const positionByRowid = getPositionByRowid(db, store)
     const valueOf = new Int32Array(store.timestampMs.length).fill(-1)
     const values: string[] = []
     const codeOf = new Map<string, number>()

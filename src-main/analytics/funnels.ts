@@ -23,6 +23,7 @@ import {
 import type { ReadableDb } from '../db/types'
 import {
   getPropertyColumn,
+  getRowids,
   getSessionColumn,
   jsonToText,
   type EventStore,
@@ -346,9 +347,10 @@ export function describeFunnelPersons(
 ): FunnelPerson[] {
   const { run, store, definition } = computation
   const L = definition.steps.length
+  const rowids = getRowids(db, store)
   const chainRowids: number[] = []
   for (const p of persons) {
-    for (let s = 0; s <= run.level[p]; s++) chainRowids.push(store.rowid[run.chain[p * L + s]])
+    for (let s = 0; s <= run.level[p]; s++) chainRowids.push(rowids[run.chain[p * L + s]])
   }
   const sessionOfRowid = getSessionIdsOfEvents(db, chainRowids)
   const spans = getRecordingSpans(db, [...new Set(sessionOfRowid.values())])
@@ -361,11 +363,11 @@ export function describeFunnelPersons(
     const level = run.level[p]
     const attemptStartedAtMs = store.timestampMs[run.chain[p * L]]
     const lastStepAtMs = store.timestampMs[run.chain[p * L + level]]
-    const lastSession = sessionOfRowid.get(store.rowid[run.chain[p * L + level]]) ?? null
+    const lastSession = sessionOfRowid.get(rowids[run.chain[p * L + level]]) ?? null
     const attemptEndMs = level === L - 1 ? lastStepAtMs : attemptStartedAtMs + definition.windowMs
     const recordings = new Map<string, RecordingSpan>()
     for (let s = 0; s <= level; s++) {
-      const session = sessionOfRowid.get(store.rowid[run.chain[p * L + s]])
+      const session = sessionOfRowid.get(rowids[run.chain[p * L + s]])
       const span = session === undefined ? undefined : spans.get(session)
       if (span) recordings.set(span.id, span)
     }

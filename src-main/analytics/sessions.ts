@@ -18,7 +18,7 @@ import {
   listPersonRecordingsOverlapping
 } from '../db/person-queries'
 import type { ReadableDb } from '../db/types'
-import { getPropertyColumn, getSessionColumn, type EventStore } from './event-store'
+import { getPropertyColumn, getRowids, getSessionColumn, type EventStore } from './event-store'
 
 const DAY_MS = 86_400_000
 /** PostHog's inactivity timeout, used for "within the gap" when sessions are not defined by a gap. */
@@ -188,12 +188,13 @@ function getSessionDevices(
     cache = new Map()
     store.lazy.set('device-by-rowid', cache)
   }
+  const rowids = getRowids(db, store)
   const rowidOf = new Map<number, number>()
   const missing: number[] = []
   for (const s of sessions) {
     const position = table.firstPosition[s]
     const session = column.sessionOf[position]
-    const rowid = store.rowid[session >= 0 ? firstOfSession[session] : position]
+    const rowid = rowids[session >= 0 ? firstOfSession[session] : position]
     rowidOf.set(s, rowid)
     if (!cache.has(rowid)) missing.push(rowid)
   }
