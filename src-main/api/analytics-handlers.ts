@@ -46,6 +46,8 @@ export function createAnalyticsHandlers(
   context: AppContext
 ): Pick<ApiHandlers, keyof AnalyticsChannels | keyof PersonChannels> {
   const analytics = () => getAnalyticsService(context)
+  // The desktop app and the web host start the worker now, so it loads the events while the user looks around.
+  if (context.shell !== 'cli') analytics()
   return {
     'funnels:compute': (definition) => analytics().computeFunnel(definition),
     'funnels:list-persons': (query) => analytics().listFunnelPersons(query),
