@@ -1,11 +1,15 @@
-import { writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../db/open-database'
 import type { WritableDb } from '../db/types'
 import { createTempDir } from '../test/test-db'
+import { createCsvReader } from './csv-reader'
 import { importPaths } from './import-service'
 import { JsonStreamScanner } from './json-scanner'
+import { readInputBytes } from './read-input'
 
 // Inputs the fuzzer (src-main/reliability, issue 7) found the importer mishandling, kept as regression tests.
 
@@ -26,6 +30,23 @@ describe('the JSON scanner on a long string full of escapes', () => {
     expect(captured).toHaveLength(1)
     expect(JSON.parse(captured[0] as string)).toEqual([JSON.parse(`"${content}"`)])
     // About 40 ms here; the quadratic search took minutes for this input.
+    expect(elapsedMs).toBeLessThan(3000)
+  })
+})
+
+describe('the CSV reader on a long quoted field full of "" escapes', () => {
+  it('reads it in linear time (it used to look for the next line feed again after every escape) and counts lines', () => {
+    const field = '""'.repeat(2 * 1024 * 1024)
+    const text = `a,b\n"${field}\nsecond line",x\n"unterminated\n`
+    const reader = createCsvReader()
+    const records: string[][] = []
+    const started = performance.now()
+    for (let i = 0; i < text.length; i += 64 * 1024) records.push(...reader.push(text.slice(i, i + 64 * 1024)))
+    const elapsedMs = performance.now() - started
+
+    expect(records).toEqual([['a', 'b'], ['"'.repeat(2 * 1024 * 1024) + '\nsecond line', 'x']])
+    expect(() => reader.end()).toThrow(/unterminated quoted field starting on line 4/)
+    // About 100 ms here; the quadratic search took 20 s for 8 MB.
     expect(elapsedMs).toBeLessThan(3000)
   })
 })
@@ -60,4 +81,45 @@ describe('an rrweb event nested thousands of levels deep', () => {
     expect(summary.outcomes[0]?.warnings.join('\n')).toMatch(/1 event\(s\) dropped: nested too deeply to read/)
     expect(db.prepare(`SELECT event_count FROM recordings`).pluck().get()).toBe(3)
   })
+})
+
+describe('a gzip file the reader stops early', () => {
+  let temp: ReturnType<typeof createTempDir>
+  beforeEach(() => {
+    temp = createTempDir('tapedeck-hostile-gz-')
+  })
+  afterEach(() => temp.cleanup())
+
+  it('fails as a bomb instead of hanging (the gunzip pump waited forever for a drain that never came)', async () => {
+    const file = join(temp.dir, 'bomb.json.gz')
+    writeFileSync(file, gzipSync(Buffer.alloc(32 * 1024 * 1024, 0x61), { level: 9 }))
+    const read = async () => {
+      let bytes = 0
+      for await (const chunk of readInputBytes(file, statSync(file).size, {
+        chunkBytes: 4096,
+        minBombBytes: 1024 * 1024,
+        maxGzipRatio: 2
+      })) {
+        bytes += chunk.length
+      }
+      return bytes
+    }
+    await expect(read()).rejects.toThrow(/gzip bomb/)
+  }, 10_000)
+
+  it('fails with the JSON error when an export goes wrong near its start', async () => {
+    const db = openDatabase(join(temp.dir, 'cache.sqlite'))
+    try {
+      const events = Array.from({ length: 40_000 }, (_, i) => `{"type":3,"timestamp":${i},"data":{"source":5,"text":"${createHash('sha256').update(String(i)).digest('hex')}"}}`)
+      const file = join(temp.dir, 'export.json.gz')
+      writeFileSync(file, gzipSync(`{"version":"2023-04-28","data":{"id":"x","snapshots":[{"type":4,,},${events.join(',')}]}}`, { level: 1 }))
+      expect(statSync(file).size).toBeGreaterThan(1024 * 1024)
+
+      const summary = await importPaths(db, [file], { workers: 0 })
+
+      expect(summary.outcomes[0]).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^invalid JSON in data\.snapshots\.0/) })
+    } finally {
+      db.close()
+    }
+  }, 10_000)
 })

@@ -50,14 +50,27 @@ export async function* readInputBytes(
   const gunzip = createGunzip({ chunkSize: chunkBytes })
   const limit = Math.max(options.minBombBytes ?? 1 << 30, sizeBytes * (options.maxGzipRatio ?? 200))
   let outBytes = 0
+  // Waits for the gunzip stream to take more input, or to be destroyed: a reader that stops early (a bomb, bad JSON)
+  // destroys it, which never emits 'drain', and waiting for 'drain' alone left the import hanging forever.
+  const writable = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        gunzip.off('drain', done)
+        gunzip.off('close', done)
+        resolve()
+      }
+      gunzip.on('drain', done)
+      gunzip.on('close', done)
+    })
   const pump = (async () => {
     try {
-      gunzip.write(first)
+      if (!gunzip.write(first)) await writable()
       for (;;) {
+        if (gunzip.destroyed) return
         const next = await rawIterator.next()
         if (next.done) break
         options.onBytesRead?.(next.value.length)
-        if (!gunzip.write(next.value)) await new Promise((resolve) => gunzip.once('drain', resolve))
+        if (!gunzip.write(next.value)) await writable()
       }
       gunzip.end()
     } catch (error) {
