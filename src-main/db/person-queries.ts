@@ -72,7 +72,9 @@ export function getPersonProfile(db: ReadableDb, id: string): PersonProfile | un
 /** Every profile (for person-property breakdowns and the persons list), as id → profile. */
 export function listPersonProfiles(db: ReadableDb): Map<string, PersonProfile> {
   const rows = db
-    .prepare(`SELECT id, email, name, is_identified, has_profile, created_at_ms, properties FROM persons`)
+    .prepare(
+      `SELECT id, email, name, is_identified, has_profile, created_at_ms, properties FROM persons`
+    )
     .all() as ProfileRow[]
   return new Map(rows.map((row) => [row.id, rowToProfile(row)]))
 }
