@@ -7,7 +7,7 @@ import { openDatabase } from '../db/open-database'
 import type { WritableDb } from '../db/types'
 import { createTempDir } from '../test/test-db'
 import { createCsvReader } from './csv-reader'
-import { importPaths } from './import-service'
+import { importPaths, tooLargeReason } from './import-service'
 import { JsonStreamScanner } from './json-scanner'
 import { readInputBytes } from './read-input'
 
@@ -122,4 +122,50 @@ describe('a gzip file the reader stops early', () => {
       db.close()
     }
   }, 10_000)
+})
+
+describe('values too large to hold', () => {
+  let temp: ReturnType<typeof createTempDir>
+  beforeEach(() => {
+    temp = createTempDir('tapedeck-hostile-large-')
+  })
+  afterEach(() => temp.cleanup())
+
+  it('a small .gz that inflates into one huge JSON value is refused as a bomb before it is held in memory', async () => {
+    const db = openDatabase(join(temp.dir, 'cache.sqlite'))
+    try {
+      const file = join(temp.dir, '0190aaaa-0000-7000-8000-000000000009.json.gz')
+      const head = gzipSync('{"version":"2023-04-28","data":{"snapshots":[{"type":4,"timestamp":1,"data":{"href":"')
+      const fill = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x61), { level: 9 })
+      writeFileSync(file, Buffer.concat([head, fill, fill, fill, gzipSync('"}}]}}')]))
+      expect(statSync(file).size).toBeLessThan(400 * 1024)
+
+      const summary = await importPaths(db, [file], { workers: 0 })
+
+      expect(summary.outcomes[0]).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^gzip data expands past 128 MB/) })
+    } finally {
+      db.close()
+    }
+  }, 20_000)
+
+  it('names SQLite\'s "too big" and V8\'s "string too long" errors instead of calling them internal errors', () => {
+    const db = openDatabase(':memory:')
+    let sqliteError: unknown
+    try {
+      db.prepare('SELECT zeroblob(2000000000)').get()
+    } catch (error) {
+      sqliteError = error
+    } finally {
+      db.close()
+    }
+    let stringError: unknown
+    try {
+      'x'.repeat(2 ** 30)
+    } catch (error) {
+      stringError = error
+    }
+    expect(tooLargeReason(sqliteError)).toMatch(/^a value in the file is too large to store in the cache/)
+    expect(tooLargeReason(stringError)).toMatch(/^a value in the file is too large to handle \(Invalid string length\)/)
+    expect(tooLargeReason(new Error('disk I/O error'))).toBeNull()
+  })
 })

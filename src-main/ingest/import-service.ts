@@ -196,7 +196,7 @@ async function importOneFile(
     const reason =
       error instanceof ImportError || isExpectedFailure(error)
         ? errorMessage(error)
-        : `internal error: ${errorMessage(error)}`
+        : (tooLargeReason(error) ?? `internal error: ${errorMessage(error)}`)
     if (release) {
       if (db.inTransaction) db.exec('ROLLBACK')
     } else {
@@ -232,6 +232,21 @@ function mergeChanges(into: ChangeSet, from: ChangeSet): void {
 
 function isExpectedFailure(error: unknown): boolean {
   return error instanceof Error && (error.name === 'ImportError' || error.name === 'InvalidRecordError')
+}
+
+/**
+ * The reason for a file that failed on a value too large for SQLite or for a JavaScript string: the file's fault,
+ * not a bug, so it is named rather than reported as an internal error. Null for any other error.
+ */
+export function tooLargeReason(error: unknown): string | null {
+  if (!(error instanceof Error)) return null
+  if ((error as { code?: unknown }).code === 'SQLITE_TOOBIG') {
+    return 'a value in the file is too large to store in the cache (SQLite: string or blob too big)'
+  }
+  if (error.name === 'RangeError' && /string length|string longer|too long/i.test(error.message)) {
+    return `a value in the file is too large to handle (${error.message})`
+  }
+  return null
 }
 
 function errorMessage(error: unknown): string {

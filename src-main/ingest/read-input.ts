@@ -15,6 +15,11 @@ export type ReadInputOptions = {
   minBombBytes?: number
 }
 
+/**
+ * A gzip file may always inflate this far. It was 1 GB, which let a 300 KB file inflate into one 500 MB JSON value
+ * and the import take 5 GB of memory before failing (found by the fuzzer, issue 7); real exports compress 5-30×.
+ */
+const DEFAULT_MIN_BOMB_BYTES = 128 * 1024 * 1024
 const GZIP_MAGIC_0 = 0x1f
 const GZIP_MAGIC_1 = 0x8b
 
@@ -48,7 +53,7 @@ export async function* readInputBytes(
   }
 
   const gunzip = createGunzip({ chunkSize: chunkBytes })
-  const limit = Math.max(options.minBombBytes ?? 1 << 30, sizeBytes * (options.maxGzipRatio ?? 200))
+  const limit = Math.max(options.minBombBytes ?? DEFAULT_MIN_BOMB_BYTES, sizeBytes * (options.maxGzipRatio ?? 200))
   let outBytes = 0
   // Waits for the gunzip stream to take more input, or to be destroyed: a reader that stops early (a bomb, bad JSON)
   // destroys it, which never emits 'drain', and waiting for 'drain' alone left the import hanging forever.
