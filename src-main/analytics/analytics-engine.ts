@@ -19,9 +19,9 @@ import type { PersonDetail } from '@shared/domain'
 import { listEventNames, listEventPropertyNames } from '../db/event-queries'
 import type { ReadableDb } from '../db/types'
 import { getDataFingerprint, loadEventStore, type EventStore } from './event-store'
+import { findFunnelIssues } from './funnel-issues'
 import {
   computeFunnel,
-  findFunnelIssues,
   listFunnelPersons,
   summarizeFunnel,
   type FunnelComputation

@@ -10,9 +10,9 @@ import {
 } from '../test/analytics-builders'
 import { createTestDb } from '../test/test-db'
 import { loadEventStore } from './event-store'
+import { findFunnelIssues } from './funnel-issues'
 import {
   computeFunnel,
-  findFunnelIssues,
   listFunnelPersons,
   matchesFilter,
   selectFunnelPersons,

@@ -9,7 +9,8 @@ import {
 } from '../test/analytics-builders'
 import { createTestDb } from '../test/test-db'
 import { loadEventStore } from './event-store'
-import { computeSessionStats, listSessions, percentile } from './sessions'
+import { percentile } from './distribution'
+import { computeSessionStats, listSessions } from './sessions'
 
 const MINUTE = 60_000
 const DAY = 86_400_000

@@ -1,21 +1,22 @@
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import type {
   HistogramBucket,
   SessionDefinition,
   SessionFilter,
-  SessionStats,
-  SessionSummary
+  SessionStats
 } from '@shared/analytics'
 import { useAppStore, useScreenReady } from '../../app/app-store'
 import type { RouteProps } from '../../app/route-types'
 import { formatTarget, hrefFor, navigate } from '../../app/router'
 import { EmptyState } from '../../components/empty-state'
-import { formatCount, formatDateTime, formatDuration } from '../../components/format'
-import { recordingTarget } from '../../components/recording-target'
+import { ColumnChart } from '../../components/column-chart'
+import { formatCount, formatDuration } from '../../components/format'
+import { StatCard } from '../../components/stat-card'
 import { describeDevice } from '../persons/person-timeline-tab'
 import { personTarget } from '../persons/persons-list-screen'
-import { definitionFromParams, describeFilter, filterFromParams, toParams } from './session-params'
-import { SESSIONS_PAGE, useSessionsStore } from './sessions-store'
+import { definitionFromParams, filterFromParams, toParams } from './session-params'
+import { SessionList } from './session-list'
+import { useSessionsStore } from './sessions-store'
 import '../../components/data-views.css'
 import './sessions.css'
 
@@ -334,198 +335,4 @@ function bucketLabel(
   if (bucket.to < 0) return `${format(bucket.from)}+`
   if (isCount && bucket.to === bucket.from + 1) return format(bucket.from)
   return `${format(bucket.from)}–${format(isCount ? bucket.to - 1 : bucket.to)}`
-}
-
-function StatCard({
-  label,
-  value,
-  note,
-  onClick,
-  testId
-}: {
-  label: string
-  value: string
-  note?: string
-  onClick?: () => void
-  testId?: string
-}) {
-  const body = (
-    <>
-      <div className="stat-card-label">{label}</div>
-      <div className="stat-card-value" data-testid={testId}>
-        {value}
-      </div>
-      {note ? <div className="stat-card-note">{note}</div> : null}
-    </>
-  )
-  return onClick ? (
-    <button type="button" className="stat-card" onClick={onClick}>
-      {body}
-    </button>
-  ) : (
-    <div className="stat-card">{body}</div>
-  )
-}
-
-type Bar = { key: string; label: string; value: number; title: string }
-
-function ColumnChart({
-  bars,
-  selectedKey,
-  onSelect
-}: {
-  bars: Bar[]
-  selectedKey: string | null
-  onSelect: (key: string) => void
-}) {
-  const max = Math.max(1, ...bars.map((b) => b.value))
-  const labelEvery = Math.max(1, Math.ceil(bars.length / 16))
-  return (
-    <div>
-      <div className="column-chart">
-        {bars.map((bar) => (
-          <button
-            type="button"
-            key={bar.key}
-            className="column-chart-bar"
-            title={bar.title}
-            aria-label={bar.title}
-            aria-pressed={selectedKey === bar.key}
-            onClick={() => onSelect(bar.key)}
-          >
-            <span className="column-chart-fill" style={{ height: `${(bar.value / max) * 100}%` }} />
-          </button>
-        ))}
-      </div>
-      <div className="column-chart-labels" aria-hidden="true">
-        {bars.map((bar, i) => (
-          <span key={bar.key}>{i % labelEvery === 0 ? bar.label : ''}</span>
-        ))}
-      </div>
-    </div>
-  )
-}
-
-function SessionList({
-  filter,
-  offset,
-  onOffset,
-  onClose
-}: {
-  filter: SessionFilter
-  offset: number
-  onOffset: (offset: number) => void
-  onClose: () => void
-}) {
-  const list = useSessionsStore((s) => s.list)
-  const status = useSessionsStore((s) => s.listStatus)
-  const error = useSessionsStore((s) => s.listError)
-  const total = list?.total ?? 0
-  const ref = useRef<HTMLElement>(null)
-  const filterKey = JSON.stringify(filter)
-  useEffect(() => {
-    ref.current?.scrollIntoView({ block: 'nearest' })
-  }, [filterKey])
-  return (
-    <section
-      ref={ref}
-      className="panel session-list"
-      aria-label="Sessions"
-      data-testid="session-list"
-    >
-      <div className="drilldown-head">
-        <h2>
-          {describeFilter(filter)}{' '}
-          {list ? <span className="muted">({formatCount(total)})</span> : null}
-        </h2>
-        <button type="button" className="button button-quiet" onClick={onClose}>
-          Close
-        </button>
-      </div>
-      {status === 'error' ? <p className="error-text">{error}</p> : null}
-      {status === 'loading' && !list ? <p className="muted">Loading…</p> : null}
-      {list ? (
-        <table className="data-table" aria-label="Session list">
-          <thead>
-            <tr>
-              <th>Started</th>
-              <th>Person</th>
-              <th className="num">Duration</th>
-              <th className="num">Pageviews</th>
-              <th>Device</th>
-              <th>Recordings</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.sessions.map((session) => (
-              <SessionRow key={session.key} session={session} />
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      {total > SESSIONS_PAGE ? (
-        <nav className="pager" aria-label="Pages">
-          <button
-            type="button"
-            className="button"
-            disabled={offset === 0}
-            onClick={() => onOffset(Math.max(0, offset - SESSIONS_PAGE))}
-          >
-            Previous
-          </button>
-          <span>
-            {offset + 1}–{Math.min(total, offset + SESSIONS_PAGE)} of {formatCount(total)}
-          </span>
-          <button
-            type="button"
-            className="button"
-            disabled={offset + SESSIONS_PAGE >= total}
-            onClick={() => onOffset(offset + SESSIONS_PAGE)}
-          >
-            Next
-          </button>
-        </nav>
-      ) : null}
-    </section>
-  )
-}
-
-function SessionRow({ session }: { session: SessionSummary }) {
-  return (
-    <tr data-testid="session-row">
-      <td className="nowrap">{formatDateTime(session.startedAtMs)}</td>
-      <td>
-        <a
-          href={hrefFor(personTarget(session.personId))}
-          className={session.email ? '' : 'person-id'}
-        >
-          {session.email ?? session.personId}
-        </a>
-      </td>
-      <td className="num">{formatDuration(session.durationMs)}</td>
-      <td className="num">
-        {session.pageviews}
-        {session.bounced ? <span className="badge badge-warning">bounce</span> : null}
-      </td>
-      <td>{describeDevice(session.device)}</td>
-      <td>
-        {session.recordingIds.length === 0 ? (
-          <span className="muted">No recording</span>
-        ) : (
-          <span className="recording-links">
-            {session.recordingIds.map((id) => (
-              <a
-                key={id}
-                className="recording-link"
-                href={hrefFor(recordingTarget(id))}
-                data-testid="session-recording-link"
-              >
-                ▶ Watch
-              </a>
-            ))}
-          </span>
-        )}
-      </td>
-    </tr>
-  )
 }
