@@ -1,6 +1,8 @@
 import type { FunnelDefinition } from '@shared/analytics'
 import { createAnalyticsEngine } from '../../analytics/analytics-engine'
 import { buildFunnelReport } from '../../analytics/funnel-report'
+import { selectFunnelPersons, summarizeFunnel } from '../../analytics/funnels'
+import { getPersonProfiles } from '../../db/person-queries'
 import { parseCommandArgs, parseDurationOption } from '../args'
 import { UsageError, type Command } from '../command'
 import { DATA_OPTION, withCacheContext, writeJson } from '../data-option'
@@ -48,13 +50,15 @@ Persons are counted as PostHog does: by person, an anonymous visitor's events co
     }
     return withCacheContext(values.data, io, (context) => {
       const engine = createAnalyticsEngine(context.db)
-      const report = buildFunnelReport(context.db, engine.getFunnel(definition))
+      const computation = engine.getFunnel(definition)
       if (values.json) {
-        writeJson(io, report)
+        writeJson(io, buildFunnelReport(context.db, computation))
         return 0
       }
-      const width = Math.max(...report.steps.map((s) => s.label.length), 4)
-      const lines = report.steps.map((step, i) => {
+      // The table needs counts and a few names per drop-off, not every person's recordings.
+      const result = summarizeFunnel(computation)
+      const width = Math.max(...result.steps.map((s) => s.label.length), 4)
+      const lines = result.steps.map((step, i) => {
         const conversion =
           i === 0 ? '' : `  ${(step.conversionFromPrevious * 100).toFixed(1)}% of previous`
         const median =
@@ -63,15 +67,23 @@ Persons are counted as PostHog does: by person, an anonymous visitor's events co
             : `, median ${formatSeconds(step.medianSecondsToConvert)}`
         return `${String(i + 1).padStart(2)}. ${step.label.padEnd(width)}  ${String(step.count).padStart(7)}${conversion}${median}`
       })
-      const drops = report.dropoffs.map(
-        (d) =>
-          `   dropped after step ${d.afterStep}: ${d.persons.length} (${d.persons
-            .slice(0, 5)
-            .map((p) => p.email ?? p.personId)
-            .join(', ')}${d.persons.length > 5 ? ', …' : ''})`
-      )
+      const names = (persons: number[]): string => {
+        const keys = persons.slice(0, 5).map((p) => computation.store.personKeys[p])
+        const profiles = getPersonProfiles(context.db, keys)
+        const shown = keys.map((key) => profiles.get(key)?.email ?? key).join(', ')
+        return persons.length > 5 ? `${shown}, …` : shown
+      }
+      const drops = result.steps.slice(0, -1).map((_, s) => {
+        const persons = selectFunnelPersons(computation, s, 'dropped')
+        return `   dropped after step ${s + 1}: ${persons.length} (${names(persons)})`
+      })
+      const completed = selectFunnelPersons(
+        computation,
+        result.steps.length - 2,
+        'converted'
+      ).length
       io.stdout.write(
-        `${lines.join('\n')}\n\n${drops.join('\n')}\n   completed: ${report.completedPersons.length}\n` +
+        `${lines.join('\n')}\n\n${drops.join('\n')}\n   completed: ${completed}\n` +
           `Window ${formatSeconds(windowMs / 1000)}. Use --json for every person and recording.\n`
       )
       return 0
