@@ -24,6 +24,8 @@ export type TapedeckServer = {
 export type StartOptions = {
   /** Files and folders to import first. */
   fixtures?: string[]
+  /** Writes more files to import (generated data), given a scratch folder; returns their paths. */
+  generateFixtures?: (scratchDir: string) => Promise<string[]>
   /** Runs after the import and before the server starts (e.g. to damage the cache on purpose). */
   afterImport?: (dataDir: string) => void | Promise<void>
   serveArgs?: string[]
@@ -33,8 +35,10 @@ export type StartOptions = {
 export async function startTapedeck(options: StartOptions = {}): Promise<TapedeckServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tapedeck-e2e-'))
   const env = { ...process.env, TAPEDECK_DATA: dataDir }
-  if (options.fixtures && options.fixtures.length > 0) {
-    await promisify(execFile)(process.execPath, [CLI, 'import', '--data', dataDir, '--json', ...options.fixtures], {
+  const generated = options.generateFixtures ? await options.generateFixtures(mkdtempSync(join(tmpdir(), 'tapedeck-e2e-gen-'))) : []
+  const fixtures = [...(options.fixtures ?? []), ...generated]
+  if (fixtures.length > 0) {
+    await promisify(execFile)(process.execPath, [CLI, 'import', '--data', dataDir, '--json', ...fixtures], {
       cwd: PROJECT_ROOT,
       env,
       maxBuffer: 16 * 1024 * 1024

@@ -4,6 +4,7 @@ import { createAssetWebRoute } from '../../assets/asset-web-route'
 import { closeAppContext, openAppContext, type AppContext } from '../../core/app-context'
 import { resolveDataDir } from '../../core/data-dir'
 import { importPaths } from '../../ingest/import-service'
+import { disposeSyncService } from '../../sync/sync-service'
 import { createEventHub } from '../../web/event-stream'
 import { ensureRendererBuilt } from '../../web/renderer-build'
 import { SECURITY_HEADERS, startWebHost, type WebHost } from '../../web/web-host'
@@ -101,7 +102,10 @@ The app is built on first start (or when its sources changed), which takes a few
       return 0
     } finally {
       await webHost?.close()
+      disposeSyncService(context)
       closeAppContext(context)
+      // Anything still holding the event loop (a worker finishing a file) must not keep a stopped server alive.
+      setTimeout(() => process.exit(process.exitCode ?? 0), 2_000).unref()
     }
   }
 }

@@ -11,6 +11,7 @@
 import { Replayer } from '@rrweb/replay'
 import type { RecordingDetail, SnapshotChunkInfo } from '@shared/domain'
 import { ChunkError, type ChunkLoader, type ReplayEvent } from './chunk-loader'
+import { KeyframeBuilder, type Keyframe } from './keyframe-builder'
 import {
   findActiveWindow,
   findChunkIndexAt,
@@ -38,6 +39,8 @@ export type EngineListener = {
   onFrame?: () => void
   /** The recorded viewport's size (CSS px), whenever a Meta event sets it. */
   onResize?: (width: number, height: number) => void
+  /** Background keyframe indexing progress for the window shown (`built === total` when finished). */
+  onKeyframes?: (built: number, total: number) => void
 }
 
 export type EngineOptions = {
@@ -48,6 +51,10 @@ export type EngineOptions = {
 
 /** How far ahead of the playhead chunks are appended, in recording time. */
 const LOOKAHEAD_MS = 45_000
+/** What rebuilding a page from a full snapshot costs, in replayed incremental events (~150 ms for ~6k nodes). */
+const REBUILD_COST_EVENTS = 6_000
+/** Keyframe indexing starts this long after the first frame, leaving the start of playback alone. */
+const KEYFRAME_DELAY_MS = 1_500
 
 type Session = {
   replayer: Replayer
@@ -82,6 +89,8 @@ export class PlaybackEngine {
   private isDestroyed = false
   /** Set when the recording as a whole cannot be played; a damaged part only stops playback at that part. */
   private isUnplayable = false
+  private readonly builders = new Map<string, KeyframeBuilder>()
+  private readonly keyframeHosts: HTMLElement[] = []
 
   constructor(
     container: HTMLElement,
@@ -184,6 +193,8 @@ export class PlaybackEngine {
     this.generation++
     cancelAnimationFrame(this.frame)
     this.destroySession()
+    for (const builder of this.builders.values()) builder.stop()
+    for (const host of this.keyframeHosts) host.remove()
   }
 
   private clamp(timeMs: number): number {
@@ -221,29 +232,37 @@ export class PlaybackEngine {
     const keyframe = chunks[keyIndex] as SnapshotChunkInfo
     const target = Math.max(targetMs, keyframe.firstMs)
     const neededIndex = Math.max(keyIndex, findChunkIndexAt(chunks, target))
+    const session = this.session
+    // Planned before the playhead moves: a forward seek only replays the events since the current position.
+    const plan = this.planSeek(session, windowId, chunks, keyIndex, neededIndex, target)
+    // Which way the seek went (diagnostics, the keyframe e2e test): reuse, keyframe (synthetic) or stored.
+    performance.mark('tapedeck:seek-plan', { detail: plan.kind })
     this.timeMs = target
     this.listener.onTime(target)
 
-    const session = this.session
-    const canReuse = session !== null && session.windowId === windowId && session.firstIndex <= keyIndex
     try {
-      if (canReuse && session.lastIndex >= neededIndex) {
+      if (plan.kind === 'reuse' && session && session.lastIndex >= neededIndex) {
         this.apply(session, target)
-      } else if (canReuse && session.lastIndex >= keyIndex) {
+      } else if (plan.kind === 'reuse' && session) {
         this.setState('buffering')
+        this.prefetch(chunks, session.lastIndex + 1, neededIndex)
         await this.appendThrough(session, neededIndex, generation)
         if (generation !== this.generation) return
         this.apply(session, target)
       } else {
         this.setState(this.session ? 'buffering' : 'loading')
-        const lists = await Promise.all(chunks.slice(keyIndex, neededIndex + 1).map((c) => this.loader.load(c)))
+        const startIndex = plan.kind === 'keyframe' ? plan.keyframe.chunkIndex : keyIndex
+        const lists = await Promise.all(chunks.slice(startIndex, neededIndex + 1).map((c) => this.loader.load(c)))
         if (generation !== this.generation || this.isDestroyed) return
-        const events = lists.flat()
+        const events =
+          plan.kind === 'keyframe'
+            ? [plan.keyframe.meta, JSON.parse(plan.keyframe.fullSnapshotJson) as ReplayEvent, ...lists.flat()]
+            : lists.flat()
         if (events.length < 2) {
           this.fail('This part of the recording holds a single event, which is not enough to replay anything.')
           return
         }
-        const created = this.createSession(windowId, chunks, keyIndex, neededIndex, events)
+        const created = this.createSession(windowId, chunks, startIndex, neededIndex, events)
         this.apply(created, target)
         if (session?.windowId !== windowId) this.listener.onWindow(windowId)
       }
@@ -253,6 +272,58 @@ export class PlaybackEngine {
       return
     }
     this.startTicking()
+  }
+
+  /**
+   * How to reach `target`: reuse the current Replayer (rrweb replays from its last keyframe before the target, or
+   * only the events since the playhead when moving forward), or build a new one from the nearest keyframe (stored
+   * or synthetic). Picks whichever replays fewer events, counting a rebuild as `REBUILD_COST_EVENTS`.
+   */
+  private planSeek(
+    session: Session | null,
+    windowId: string,
+    chunks: SnapshotChunkInfo[],
+    keyIndex: number,
+    neededIndex: number,
+    target: number
+  ): { kind: 'reuse' } | { kind: 'keyframe'; keyframe: Keyframe } | { kind: 'stored' } {
+    const eventsIn = (from: number, to: number) => {
+      let n = 0
+      for (let i = Math.max(0, from); i <= to; i++) n += chunks[i]?.eventCount ?? 0
+      return n
+    }
+    const synthetic = this.builders.get(windowId)?.find(keyIndex, neededIndex) ?? null
+    const freshStart = synthetic ? synthetic.chunkIndex : keyIndex
+    const freshCost = REBUILD_COST_EVENTS + eventsIn(freshStart, neededIndex)
+    if (session && session.windowId === windowId && session.firstIndex <= neededIndex) {
+      const sessionKey = Math.max(session.firstIndex, keyIndex)
+      const isForward = target >= this.timeMs && this.state !== 'broken'
+      const fromIndex = isForward ? Math.max(sessionKey, findChunkIndexAt(chunks, this.timeMs)) : sessionKey
+      if (eventsIn(fromIndex, neededIndex) <= freshCost) return { kind: 'reuse' }
+    }
+    return synthetic ? { kind: 'keyframe', keyframe: synthetic } : { kind: 'stored' }
+  }
+
+  /** Starts indexing keyframes for the window being shown, once, in the background. */
+  private startKeyframes(windowId: string): void {
+    const chunks = this.chunksByWindow.get(windowId) ?? []
+    if (this.builders.has(windowId) || chunks.length < 4 || typeof document === 'undefined') return
+    const host = document.createElement('div')
+    host.setAttribute('aria-hidden', 'true')
+    host.style.cssText = 'position:fixed;left:-20000px;top:0;width:10px;height:10px;overflow:hidden;visibility:hidden;pointer-events:none;contain:strict'
+    document.body.appendChild(host)
+    this.keyframeHosts.push(host)
+    const builder = new KeyframeBuilder({
+      container: host,
+      chunks,
+      loader: this.loader,
+      onProgress: (built, total) => this.listener.onKeyframes?.(built, total)
+    })
+    this.builders.set(windowId, builder)
+    void builder.run().then(() => {
+      host.remove()
+      this.listener.onKeyframes?.(builder.size, builder.size)
+    })
   }
 
   private createSession(
@@ -276,7 +347,12 @@ export class PlaybackEngine {
       UNSAFE_replayCanvas: false,
       logger: { log: () => undefined, warn: () => undefined }
     })
-    replayer.on('fullsnapshot-rebuilded', () => this.listener.onFrame?.())
+    replayer.on('fullsnapshot-rebuilded', () => {
+      this.listener.onFrame?.()
+      window.setTimeout(() => {
+        if (!this.isDestroyed && this.session?.windowId === windowId) this.startKeyframes(windowId)
+      }, KEYFRAME_DELAY_MS)
+    })
     replayer.on('finish', () => this.onReplayerFinished())
     replayer.on('resize', (dimension) => {
       const { width, height } = dimension as { width: number; height: number }
@@ -319,6 +395,17 @@ export class PlaybackEngine {
     }
     this.timeMs = targetMs
     this.listener.onTime(targetMs)
+    // For `npm run bench:ui` (time to seek): the replay DOM is at the target once this returns.
+    performance.mark('tapedeck:seek-applied', { detail: { targetMs } })
+  }
+
+  /** Starts fetching and decoding chunks `from..to` at once (the loader keeps them); appending stays in order. */
+  private prefetch(chunks: SnapshotChunkInfo[], from: number, to: number): void {
+    for (let i = from; i <= to; i++) {
+      const chunk = chunks[i]
+      // Failures surface when the chunk is appended; here they only need to be kept from going unhandled.
+      if (chunk) this.loader.load(chunk).catch(() => undefined)
+    }
   }
 
   private async appendThrough(session: Session, index: number, generation: number): Promise<void> {

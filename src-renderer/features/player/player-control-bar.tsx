@@ -1,7 +1,7 @@
-import { useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react'
+import { memo, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react'
 import { formatClock } from '../../components/format'
 import { SPEEDS, usePlayer, usePlayerStore, type Speed } from './player-store'
-import { buildMarkers, findInactiveSpans, type Marker } from './timeline'
+import { buildMarkers, findInactiveSpans, thinMarkers, type Marker } from './timeline'
 
 /** Play/pause, time, speed, skip-inactivity, and the seek bar with its markers. */
 export function PlayerControlBar() {
@@ -11,6 +11,7 @@ export function PlayerControlBar() {
   const speed = usePlayer((s) => s.speed)
   const skipInactive = usePlayer((s) => s.skipInactive)
   const exceptionCount = usePlayer((s) => s.exceptions.length)
+  const keyframes = usePlayer((s) => s.keyframes)
   const store = usePlayerStore()
   const isPlaying = engineState === 'playing' || engineState === 'buffering'
   const isBroken = usePlayer((s) => s.isUnplayable)
@@ -49,6 +50,11 @@ export function PlayerControlBar() {
           <span className="clock-total"> / {formatClock(durationMs)}</span>
         </span>
         <div className="header-spacer" />
+        {keyframes && keyframes.built < keyframes.total ? (
+          <span className="keyframe-progress" title="Tapedeck indexes long recordings in the background so seeking anywhere is quick">
+            Indexing for fast seeking {Math.round((keyframes.built / Math.max(1, keyframes.total)) * 100)}%
+          </span>
+        ) : null}
         {exceptionCount > 0 ? (
           <span className="exception-nav">
             <button type="button" className="button button-quiet" onClick={() => store.getState().goToPreviousException()} title="Previous exception (p)">
@@ -102,7 +108,7 @@ function SeekBar() {
   const [isDragging, setDragging] = useState(false)
   const lastSeek = useRef({ at: 0, offsetMs: -1 })
 
-  const markers = useMemo(() => buildMarkers(detail, exceptions), [detail, exceptions])
+  const markers = useMemo(() => thinMarkers(buildMarkers(detail, exceptions), durationMs), [detail, exceptions, durationMs])
   const spans = useMemo(() => {
     const startMs = detail.summary.startedAtMs
     return findInactiveSpans(detail.segments, startMs, startMs + durationMs).map((s) => ({
@@ -176,15 +182,7 @@ function SeekBar() {
         ))}
         <div className="seek-played" style={{ width: percent(currentOffsetMs) }} />
       </div>
-      {markers.map((marker, index) => (
-        <div
-          key={index}
-          className={`seek-marker seek-marker-${marker.kind}`}
-          style={{ left: percent(marker.offsetMs) }}
-          title={`${MARKER_TITLES[marker.kind]} at ${formatClock(marker.offsetMs)}: ${marker.label}`}
-          data-testid={marker.kind === 'exception' ? 'exception-marker' : undefined}
-        />
-      ))}
+      <SeekMarkers markers={markers} durationMs={durationMs} />
       <div className="seek-thumb" style={{ left: percent(currentOffsetMs) }} />
       {hoverMs !== null ? (
         <div className="seek-hover" style={{ left: percent(hoverMs) }}>
@@ -194,3 +192,27 @@ function SeekBar() {
     </div>
   )
 }
+
+/** The markers layer; memoised so playback (which re-renders the bar) does not re-render thousands of markers. */
+const SeekMarkers = memo(function SeekMarkers({
+  markers,
+  durationMs
+}: {
+  markers: Array<Marker & { count: number }>
+  durationMs: number
+}) {
+  const span = Math.max(1, durationMs)
+  return (
+    <>
+      {markers.map((marker, index) => (
+        <div
+          key={index}
+          className={`seek-marker seek-marker-${marker.kind}`}
+          style={{ left: `${Math.min(100, Math.max(0, (marker.offsetMs / span) * 100))}%` }}
+          title={`${MARKER_TITLES[marker.kind]} at ${formatClock(marker.offsetMs)}: ${marker.label}${marker.count > 1 ? ` (+${marker.count - 1} more here)` : ''}`}
+          data-testid={marker.kind === 'exception' ? 'exception-marker' : undefined}
+        />
+      ))}
+    </>
+  )
+})

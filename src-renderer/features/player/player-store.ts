@@ -60,6 +60,8 @@ export type PlayerState = {
   focusedRowKey: string | null
   isHelpOpen: boolean
   hasDrawnFrame: boolean
+  /** Background keyframe indexing of the window shown (fast seeks in long recordings); null when not needed. */
+  keyframes: { built: number; total: number } | null
   controls: PlayerControls | null
 
   attachControls: (controls: PlayerControls | null) => void
@@ -68,6 +70,7 @@ export type PlayerState = {
   onEngineWindow: (windowId: string) => void
   onEngineBroken: (message: string, isWholeRecording?: boolean) => void
   onFrameDrawn: () => void
+  onKeyframes: (built: number, total: number) => void
   togglePlay: () => void
   seekToOffset: (offsetMs: number) => void
   seekBy: (deltaMs: number) => void
@@ -126,6 +129,7 @@ export function createPlayerStore(detail: RecordingDetail, options: PlayerStoreO
       focusedRowKey: null,
       isHelpOpen: false,
       hasDrawnFrame: false,
+      keyframes: null,
       controls: null,
 
       attachControls: (controls) => set({ controls }),
@@ -138,6 +142,7 @@ export function createPlayerStore(detail: RecordingDetail, options: PlayerStoreO
       onEngineWindow: (windowId) => set({ windowId }),
       onEngineBroken: (brokenMessage, isWholeRecording = false) =>
         set({ brokenMessage, engineState: 'broken', isUnplayable: isWholeRecording }),
+      onKeyframes: (built, total) => set({ keyframes: { built, total } }),
       onFrameDrawn: () => {
         if (!get().hasDrawnFrame) set({ hasDrawnFrame: true })
       },

@@ -57,8 +57,13 @@ export function Player({ detail, search }: { detail: RecordingDetail; search: UR
         },
         onWindow: (windowId) => store.getState().onEngineWindow(windowId),
         onBroken: (message, isWholeRecording) => store.getState().onEngineBroken(message, isWholeRecording),
-        onFrame: () => store.getState().onFrameDrawn(),
-        onResize: (width, height) => setViewportSize({ width, height })
+        onFrame: () => {
+          // For `npm run bench:ui` (time to first frame).
+          if (!store.getState().hasDrawnFrame) performance.mark('tapedeck:first-frame')
+          store.getState().onFrameDrawn()
+        },
+        onResize: (width, height) => setViewportSize({ width, height }),
+        onKeyframes: (built, total) => store.getState().onKeyframes(built, total)
       },
       { speed: state.speed, skipInactive: state.skipInactive, followWindow: state.followWindow }
     )
@@ -107,6 +112,7 @@ function PlayerLayout({
   const brokenMessage = usePlayer((s) => s.brokenMessage)
   const isUnplayable = usePlayer((s) => s.isUnplayable)
   const hasDrawnFrame = usePlayer((s) => s.hasDrawnFrame)
+  const keyframes = usePlayer((s) => s.keyframes)
   const store = usePlayerStore()
   const scale = useFitScale(stageRef, viewportSize)
   usePlayerShortcuts(store, stageRef)
@@ -123,6 +129,7 @@ function PlayerLayout({
       data-recording-id={summary.id}
       data-current-time-ms={Math.round(currentOffsetMs)}
       data-player-state={engineState}
+      data-keyframes={keyframes ? (keyframes.built >= keyframes.total ? 'ready' : 'indexing') : 'none'}
     >
       <header className="screen-header player-header">
         <a className="button button-quiet" href={hrefFor('/recordings')} title="Back to the list (browser back keeps your filters)">

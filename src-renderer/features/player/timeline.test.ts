@@ -15,7 +15,8 @@ import {
   findPreviousException,
   findSkipTarget,
   groupChunksByWindow,
-  sortExceptions
+  sortExceptions,
+  thinMarkers
 } from './timeline'
 
 const chunks = [
@@ -160,5 +161,17 @@ describe('markers and inspector rows', () => {
     expect(filterInspectorRows(rows, 'exceptions', '', 'all')).toHaveLength(1)
     expect(findCurrentRowIndex(rows, 3_200)).toBe(2)
     expect(findCurrentRowIndex(rows, 500)).toBe(-1)
+  })
+})
+
+describe('thinMarkers', () => {
+  it('keeps one marker per kind and slice of the bar, counting the rest', () => {
+    const clicks = Array.from({ length: 1000 }, (_, i) => ({ offsetMs: i * 10, kind: 'click' as const, label: 'Click' }))
+    const thinned = thinMarkers([...clicks, { offsetMs: 5, kind: 'exception', label: 'boom' }], 10_000, 100)
+    const kept = thinned.filter((m) => m.kind === 'click')
+    expect(kept.length).toBeGreaterThanOrEqual(99)
+    expect(kept.length).toBeLessThanOrEqual(100)
+    expect(kept.reduce((n, m) => n + m.count, 0)).toBe(1000)
+    expect(thinned.find((m) => m.kind === 'exception')).toMatchObject({ offsetMs: 5, count: 1 })
   })
 })

@@ -229,6 +229,23 @@ export function buildMarkers(detail: RecordingDetail, exceptions: readonly Recor
   return markers.sort((a, b) => order[a.kind] - order[b.kind] || a.offsetMs - b.offsetMs)
 }
 
+/**
+ * At most one marker per kind in each of `buckets` equal slices of the timeline (a seek bar is a few hundred pixels
+ * wide; a long recording has thousands of clicks). A kept marker's `count` says how many it stands for.
+ */
+export function thinMarkers(markers: readonly Marker[], durationMs: number, buckets = 600): Array<Marker & { count: number }> {
+  const span = Math.max(1, durationMs)
+  const kept = new Map<string, Marker & { count: number }>()
+  for (const marker of markers) {
+    const bucket = Math.min(buckets - 1, Math.max(0, Math.floor((marker.offsetMs / span) * buckets)))
+    const key = `${marker.kind}:${bucket}`
+    const existing = kept.get(key)
+    if (existing) existing.count++
+    else kept.set(key, { ...marker, count: 1 })
+  }
+  return [...kept.values()]
+}
+
 /** `TypeError: Cannot read properties of undefined`, or whichever part is known. */
 export function describeException(exception: RecordingException): string {
   const type = exception.type?.trim()

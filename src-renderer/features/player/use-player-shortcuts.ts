@@ -55,7 +55,7 @@ export function usePlayerShortcuts(store: PlayerStore, fullscreenRef: RefObject<
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return
-      const target = event.target as HTMLElement | null
+      const target = event.target instanceof Element ? event.target : null
       if (target?.closest('input, textarea, select, [contenteditable="true"], dialog')) return
       if (event.key === ' ' && target?.closest('button, a, [role="row"]')) return
       const toggleFullscreen = () => {

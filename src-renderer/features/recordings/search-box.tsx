@@ -19,7 +19,7 @@ export function SearchBox({ value, onChange }: { value: string; onChange: (text:
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement | null
+      const target = event.target instanceof Element ? event.target : null
       const isTyping = target?.closest('input, textarea, select, [contenteditable="true"]')
       if (event.key === '/' && !isTyping) {
         event.preventDefault()

@@ -1,0 +1,313 @@
+/**
+ * `npm run bench:ui` (not a test): list and search latency through the contract with 100k recordings in the cache,
+ * and the player's time to first frame and to seek for a 1-hour recording of ~200k events, in Chromium.
+ *
+ * The cache is built once under bench/.data/ui (kept between runs): the acme-small demo is imported, its recordings
+ * are cloned (rows, FTS documents) up to BENCH_RECORDINGS (default 100000) spread over 90 days, and one generated
+ * 1-hour recording (one full snapshot of ~6.4k nodes, then ~200k incrementals) is imported with the real importer.
+ *
+ * Environment: BENCH_RECORDINGS, BENCH_RUNS (queries per case, default 100), BENCH_BROWSERS (fresh browsers for the
+ * player figures, default 3), CHROMIUM_PATH.
+ */
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { chromium, type Page } from 'playwright-core'
+import type { RecordingQuery } from '../src-main/shared/domain'
+import { createApi } from '../src-main/api/create-api'
+import { closeAppContext, openAppContext, type AppContext } from '../src-main/core/app-context'
+import { importPaths } from '../src-main/ingest/import-service'
+import { createEventHub } from '../src-main/web/event-stream'
+import { ensureRendererBuilt } from '../src-main/web/renderer-build'
+import { startWebHost } from '../src-main/web/web-host'
+import { createRandom, writeLongRecording } from './generate-long-recording'
+
+const ROOT = join(import.meta.dirname, '.data', 'ui')
+const TARGET_RECORDINGS = Number(process.env.BENCH_RECORDINGS ?? 100_000)
+const RUNS = Number(process.env.BENCH_RUNS ?? 100)
+const BROWSERS = Number(process.env.BENCH_BROWSERS ?? 3)
+const ACME = join(import.meta.dirname, '..', 'test', 'fixtures', 'acme-small')
+const LONG_ID = 'bench-1h-recording'
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run'
+]
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
+}
+
+function stats(samples: number[]): { p50: number; p95: number; min: number; max: number } {
+  const sorted = [...samples].sort((a, b) => a - b)
+  return {
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    min: sorted[0] ?? NaN,
+    max: sorted[sorted.length - 1] ?? NaN
+  }
+}
+
+const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1))
+
+/** Clones the imported recordings (and their search documents) until the cache holds `target` of them. */
+function cloneRecordings(context: AppContext, target: number): void {
+  const db = context.db
+  const columns = (
+    db.prepare(`PRAGMA table_info(recordings)`).all() as Array<{ name: string }>
+  ).map((c) => c.name)
+  const sources = db.prepare(`SELECT * FROM recordings WHERE id <> ?`).all(LONG_ID) as Array<
+    Record<string, unknown>
+  >
+  const existing = db.prepare(`SELECT count(*) AS n FROM recordings`).get() as { n: number }
+  const missing = target - existing.n
+  if (missing <= 0 || sources.length === 0) return
+  // `rowid` is a declared column (INTEGER PRIMARY KEY), so it is in the list.
+  const insert = db.prepare(
+    `INSERT INTO recordings (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`
+  )
+  const selectFts = db.prepare(
+    `SELECT people, urls, console, exceptions, tags, events FROM recordings_fts WHERE rowid = ?`
+  )
+  const insertFts = db.prepare(
+    `INSERT INTO recordings_fts (rowid, people, urls, console, exceptions, tags, events) VALUES (?, ?, ?, ?, ?, ?, ?)`
+  )
+  const random = createRandom(11)
+  const endMs = Date.UTC(2026, 9, 22)
+  const spanMs = 90 * 86_400_000
+  const used = new Set<number>()
+  db.transaction(() => {
+    for (let k = 0; k < missing; k++) {
+      const source = sources[k % sources.length] as Record<string, unknown>
+      const startMs = endMs - Math.floor(random() * spanMs)
+      let rowid = startMs * 1024 + (k % 1024)
+      while (used.has(rowid)) rowid++
+      used.add(rowid)
+      const durationMs = Number(source.duration_ms)
+      insert.run({
+        ...source,
+        rowid,
+        id: `bench-${k}`,
+        start_ms: startMs,
+        end_ms: startMs + durationMs,
+        viewed_at_ms: null,
+        distinct_id: `bench-user-${k % 40_000}`
+      })
+      const doc = selectFts.get(source.rowid) as Record<string, string> | undefined
+      insertFts.run(
+        rowid,
+        `${doc?.people ?? ''} bench-user-${k % 40_000} user${k % 40_000}@bench.test`,
+        doc?.urls ?? '',
+        doc?.console ?? '',
+        doc?.exceptions ?? '',
+        doc?.tags ?? '',
+        doc?.events ?? ''
+      )
+    }
+  })()
+  db.exec(`INSERT INTO recordings_fts (recordings_fts) VALUES ('optimize')`)
+}
+
+async function ensureCache(dataDir: string): Promise<void> {
+  const marker = join(dataDir, `.complete-${TARGET_RECORDINGS}`)
+  if (existsSync(marker)) return
+  rmSync(dataDir, { recursive: true, force: true })
+  mkdirSync(dataDir, { recursive: true })
+  const started = performance.now()
+  const context = openAppContext({ dataDir, shell: 'cli' })
+  try {
+    process.stdout.write('building the bench cache: importing acme-small … ')
+    await importPaths(context.db, [ACME])
+    const longFile = join(dataDir, '..', 'long-recording.json')
+    process.stdout.write('writing the 1-hour recording … ')
+    const { events, bytes } = await writeLongRecording(longFile, { id: LONG_ID })
+    process.stdout.write(`${events} events, ${(bytes / 1024 / 1024).toFixed(0)} MB; importing … `)
+    await importPaths(context.db, [longFile])
+    process.stdout.write(`cloning to ${TARGET_RECORDINGS} recordings … `)
+    cloneRecordings(context, TARGET_RECORDINGS)
+    context.db.pragma('wal_checkpoint(TRUNCATE)')
+  } finally {
+    closeAppContext(context)
+  }
+  writeFileSync(marker, 'ok\n')
+  console.log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`)
+}
+
+const QUERIES: Array<[string, RecordingQuery]> = [
+  ['latest 100 (no filter)', { sort: 'latest', limit: 100 }],
+  ['latest, offset 5000', { sort: 'latest', limit: 100, offset: 5000 }],
+  ['has exceptions', { hasExceptions: true, limit: 100 }],
+  ['console errors + ≥ 1 min', { hasConsoleErrors: true, minDurationMs: 60_000, limit: 100 }],
+  ['sort: longest', { sort: 'longest', limit: 100 }],
+  ['sort: most errors', { sort: 'most-errors', limit: 100 }],
+  ['last 7 days + unviewed', { fromMs: Date.UTC(2026, 9, 15), viewed: false, limit: 100 }],
+  ['search: an email', { text: 'user1234@bench.test', limit: 100 }],
+  ['search: email prefix "user12"', { text: 'user12', limit: 100 }],
+  ['search: common word "shop"', { text: 'shop', limit: 100 }],
+  ['search: "checkout"', { text: 'checkout', limit: 100 }],
+  ['search: exception text', { text: 'Cannot read properties', limit: 100 }],
+  ['URL contains /cart', { urlContains: '/cart', limit: 100 }],
+  ['person (distinct id)', { person: 'bench-user-777', limit: 100 }]
+]
+
+async function benchContract(context: AppContext, origin: string, token: string): Promise<void> {
+  const api = createApi(context)
+  console.log(`\nList and search through the contract (${RUNS} runs each after 10 warm-ups; ms)`)
+  console.log(`${'query'.padEnd(34)} ${'matches'.padStart(8)}  handler p50/p95   HTTP p50/p95`)
+  for (const [label, query] of QUERIES) {
+    const inProcess: number[] = []
+    const overHttp: number[] = []
+    let total = 0
+    for (let i = 0; i < RUNS + 10; i++) {
+      const t0 = performance.now()
+      const page = await api['recordings:search'](query)
+      const t1 = performance.now()
+      const response = await fetch(`${origin}/api/invoke/recordings:search`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-tapedeck-token': token },
+        body: JSON.stringify([query])
+      })
+      await response.json()
+      const t2 = performance.now()
+      total = page.total
+      if (i >= 10) {
+        inProcess.push(t1 - t0)
+        overHttp.push(t2 - t1)
+      }
+    }
+    const a = stats(inProcess)
+    const b = stats(overHttp)
+    console.log(
+      `${label.padEnd(34)} ${String(total).padStart(8)}  ${fmt(a.p50).padStart(6)} / ${fmt(a.p95).padEnd(7)} ${fmt(b.p50).padStart(6)} / ${fmt(b.p95)}`
+    )
+  }
+}
+
+/**
+ * Runs `action` (JavaScript) in the page and resolves with the ms until the performance mark `mark` is recorded after
+ * it, plus two frames. In-page code is passed as text: tsx's transform would add helpers the page does not have.
+ */
+async function timeUntilMark(page: Page, action: string, mark: string): Promise<number> {
+  return page.evaluate(`new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    ${action};
+    const deadline = t0 + 60000
+    const check = () => {
+      if (performance.getEntriesByName(${JSON.stringify(mark)}).some((m) => m.startTime >= t0)) {
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)))
+      } else if (performance.now() > deadline) reject(new Error('no mark within 60 s'))
+      else setTimeout(check, 2)
+    }
+    check()
+  })`) as Promise<number>
+}
+
+/** Commits a search through the URL (as Enter or a link does) and resolves with the ms until the rows are painted. */
+async function timeSearch(page: Page, term: string): Promise<number> {
+  return page.evaluate(`new Promise((resolve) => {
+    const count = () => document.querySelector('[data-testid="result-count"]')?.textContent
+    const before = count()
+    const t0 = performance.now()
+    location.hash = '#/recordings?q=' + encodeURIComponent(${JSON.stringify(term)})
+    const check = () => {
+      if (document.querySelector('[data-app-state="ready"]') && count() !== before) {
+        requestAnimationFrame(() => resolve(performance.now() - t0))
+      } else requestAnimationFrame(check)
+    }
+    check()
+  })`) as Promise<number>
+}
+
+async function benchBrowser(url: string, origin: string): Promise<void> {
+  const searchSamples: number[] = []
+  const firstFrames: number[] = []
+  const seeksToEnd: number[] = []
+  const seeksToMiddle: number[] = []
+  const seeksBack: number[] = []
+  for (let run = 0; run < BROWSERS; run++) {
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS
+    })
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+      await page.goto(url)
+      await page.waitForSelector('[data-app-state="ready"]')
+
+      // Search from the committed query (Enter, or a link) to the rows painted.
+      for (const term of ['user1234@bench.test', 'checkout', 'user77', 'Cannot read']) {
+        for (let i = 0; i < 5; i++) {
+          await page.evaluate('location.hash = "#/recordings"')
+          await page.waitForSelector('[data-app-state="ready"]')
+          const ms = await timeSearch(page, term)
+          searchSamples.push(ms)
+        }
+      }
+
+      // Player: open the 1-hour recording from the list, then seek.
+      await page.evaluate('location.hash = "#/recordings"')
+      await page.waitForSelector('[data-app-state="ready"]')
+      firstFrames.push(
+        await timeUntilMark(
+          page,
+          `location.hash = '#/recordings/${LONG_ID}'`,
+          'tapedeck:first-frame'
+        )
+      )
+      await page.waitForSelector('[data-app-state="ready"]')
+      await page.keyboard.press('Space')
+      const key = (k: string) =>
+        `window.dispatchEvent(new KeyboardEvent('keydown', { key: '${k}' }))`
+      seeksToEnd.push(await timeUntilMark(page, key('End'), 'tapedeck:seek-applied'))
+      const middle = `document.querySelector('[data-testid="seek-bar"]').dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true }))`
+      seeksBack.push(await timeUntilMark(page, middle, 'tapedeck:seek-applied'))
+      const toMiddle = `(() => { const bar = document.querySelector('[data-testid="seek-bar"]'); const r = bar.getBoundingClientRect(); const o = { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, pointerId: 1, button: 0 }; bar.dispatchEvent(new PointerEvent('pointerdown', o)); bar.dispatchEvent(new PointerEvent('pointerup', o)) })()`
+      seeksToMiddle.push(await timeUntilMark(page, toMiddle, 'tapedeck:seek-applied'))
+    } finally {
+      await browser.close()
+    }
+  }
+  const row = (label: string, samples: number[]) => {
+    const s = stats(samples)
+    console.log(
+      `${label.padEnd(44)} median ${fmt(s.p50).padStart(6)}  p95 ${fmt(s.p95).padStart(6)}  [${fmt(s.min)}–${fmt(s.max)}]  n=${samples.length}`
+    )
+  }
+  console.log(`\nIn Chromium (${BROWSERS} fresh browsers; ms)`)
+  row('search: query committed → rows painted', searchSamples)
+  row('1-hour recording: click → first frame', firstFrames)
+  row('seek to the end (while playing)', seeksToEnd)
+  row('seek back to the start', seeksBack)
+  row('seek to the middle (seek-bar click)', seeksToMiddle)
+  void origin
+}
+
+async function main(): Promise<void> {
+  const dataDir = join(ROOT, `cache-${TARGET_RECORDINGS}`)
+  await ensureCache(dataDir)
+  const context = openAppContext({ dataDir, shell: 'web' })
+  const rendererDir = await ensureRendererBuilt({ log: (line) => console.log(line) })
+  const host = await startWebHost({
+    api: createApi(context),
+    rendererDir,
+    events: createEventHub()
+  })
+  try {
+    const totals = createApi(context)['app:get-totals']()
+    const long = createApi(context)['recordings:get'](LONG_ID as never)
+    const detail = await long
+    console.log(
+      `cache: ${(await totals).recordings} recordings; 1-hour recording: ${detail?.summary.eventCount} events, ` +
+        `${detail?.chunks.length} chunks (${detail?.chunks.filter((c) => c.hasFullSnapshot).length} with a full snapshot)`
+    )
+    await benchContract(context, host.origin, host.token)
+    await benchBrowser(host.url, host.origin)
+  } finally {
+    await host.close()
+    closeAppContext(context)
+  }
+}
+
+await main()
