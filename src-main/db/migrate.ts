@@ -19,10 +19,13 @@ export function migrate(db: WritableDb, migrations: readonly Migration[] = MIGRA
   }
   for (const migration of migrations) {
     if (migration.version <= currentVersion) continue
+    // IMMEDIATE takes the write lock first, and the version is read again under it: another process (the app and
+    // the CLI opening one new data folder at once) may have applied this migration since we looked.
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) >= migration.version) return
       migration.up(db)
       db.pragma(`user_version = ${Math.trunc(migration.version)}`)
-    })()
+    }).immediate()
   }
 }
 

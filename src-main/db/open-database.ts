@@ -24,10 +24,28 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): W
   }) as WritableDb
   db.pragma('busy_timeout = 10000')
   if (!options.readonly) {
-    db.pragma('journal_mode = WAL')
+    enableWal(db)
     db.pragma('synchronous = NORMAL')
   }
   db.pragma('foreign_keys = ON')
   if (!options.readonly) migrate(db)
   return db
+}
+
+/**
+ * Switches a new cache file to WAL (a no-op once it is). The switch needs a moment of exclusive access, and SQLite
+ * answers "database is locked" without waiting when another process opens the same new file at that instant (the
+ * app and the CLI starting together), so it is retried for a while.
+ */
+function enableWal(db: WritableDb): void {
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL')
+      return
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10 + Math.random() * 40)
+    }
+  }
 }

@@ -240,7 +240,12 @@ function mutateJsonValues(
       return null
     }
     const mutated = replaceRandomValue(parsed, random, replace)
-    let out = JSON.stringify(mutated)
+    let out: string
+    try {
+      out = JSON.stringify(mutated)
+    } catch {
+      return null // a line an earlier round of this case nested too deeply to write again
+    }
     if (raw !== undefined) out = out.replace(JSON.stringify(RAW_MARKER), raw)
     documents[index] = out
   }
