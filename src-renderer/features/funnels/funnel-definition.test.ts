@@ -6,7 +6,8 @@ import {
   definitionToDraft,
   definitionToParams,
   draftToDefinition,
-  selectionFromParams
+  selectionFromParams,
+  unknownStepEvents
 } from './funnel-definition'
 
 const DEFINITION: FunnelDefinition = {
@@ -62,5 +63,27 @@ describe('funnel definition in the URL and the editor', () => {
       step: 0,
       outcome: 'dropped'
     })
+  })
+})
+
+describe('unknownStepEvents', () => {
+  const known = [{ name: '$pageview' }, { name: 'added_to_cart' }]
+  it('names each step event no imported event has, once, in step order', () => {
+    const definition: FunnelDefinition = {
+      ...DEFINITION,
+      steps: [
+        { event: 'purchase' },
+        { event: '$pageview' },
+        { event: 'chekout' },
+        { event: 'purchase' }
+      ]
+    }
+    expect(unknownStepEvents(definition, known)).toEqual(['purchase', 'chekout'])
+    expect(unknownStepEvents(DEFINITION, known)).toEqual([])
+  })
+  it('flags nothing while the event names are not loaded', () => {
+    expect(
+      unknownStepEvents({ ...DEFINITION, steps: [{ event: 'x' }, { event: 'y' }] }, [])
+    ).toEqual([])
   })
 })

@@ -118,3 +118,16 @@ export function selectionFromParams(
     return null
   return { step, outcome: params.get('outcome') === 'converted' ? 'converted' : 'dropped' }
 }
+
+/**
+ * The step events that no imported event has (a typo, or data not imported yet), each once, in step order. Empty
+ * while the event names are not known (`known` empty), so nothing is flagged before they load.
+ */
+export function unknownStepEvents(
+  definition: FunnelDefinition,
+  known: { name: string }[]
+): string[] {
+  if (known.length === 0) return []
+  const names = new Set(known.map((e) => e.name))
+  return [...new Set(definition.steps.map((s) => s.event))].filter((event) => !names.has(event))
+}

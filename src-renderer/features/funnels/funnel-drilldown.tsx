@@ -9,19 +9,19 @@ import { FUNNEL_PERSONS_PAGE, useFunnelStore, type DrilldownQuery } from './funn
 
 type Props = {
   definition: FunnelDefinition
+  /** The result's step labels (`$pageview ($pathname = /)`): two steps may share an event name. */
+  labels: string[]
   query: DrilldownQuery
   onChange: (query: DrilldownQuery) => void
 }
 
 /** The persons behind a drop-off (or a conversion), each with the recordings to watch, and the step's issues. */
-export function FunnelDrilldown({ definition, query, onChange }: Props) {
+export function FunnelDrilldown({ definition, labels, query, onChange }: Props) {
   const persons = useFunnelStore((s) => s.persons)
   const status = useFunnelStore((s) => s.personsStatus)
   const error = useFunnelStore((s) => s.personsError)
-  const from = definition.steps[query.step]
-  const to = definition.steps[query.step + 1]
-  const stepName = (i: number) =>
-    `step ${i + 1}${definition.steps[i]?.label ? ` (${definition.steps[i]?.label})` : ''}`
+  const stepLabel = (i: number) => labels[i] ?? definition.steps[i]?.event ?? ''
+  const stepName = (i: number) => `step ${i + 1}`
   const total = persons?.total ?? 0
   return (
     <section
@@ -55,7 +55,8 @@ export function FunnelDrilldown({ definition, query, onChange }: Props) {
         </div>
       </div>
       <p className="muted drilldown-note">
-        {from?.event} → {to?.event}. Each recording opens at the person’s last completed step.
+        {stepLabel(query.step)} → {stepLabel(query.step + 1)}. Each recording opens at the person’s
+        last completed step.
       </p>
       {status === 'error' ? (
         <EmptyState tone="error" title="The persons could not be loaded">
@@ -74,7 +75,11 @@ export function FunnelDrilldown({ definition, query, onChange }: Props) {
           </thead>
           <tbody>
             {(persons?.persons ?? []).map((person) => (
-              <PersonRow key={person.personId} person={person} definition={definition} />
+              <PersonRow
+                key={person.personId}
+                person={person}
+                stepLabel={stepLabel(person.lastStepIndex)}
+              />
             ))}
           </tbody>
         </table>
@@ -110,8 +115,7 @@ export function FunnelDrilldown({ definition, query, onChange }: Props) {
   )
 }
 
-function PersonRow({ person, definition }: { person: FunnelPerson; definition: FunnelDefinition }) {
-  const step = definition.steps[person.lastStepIndex]
+function PersonRow({ person, stepLabel }: { person: FunnelPerson; stepLabel: string }) {
   return (
     <tr data-testid="funnel-person" data-person-id={person.personId}>
       <td>
@@ -123,8 +127,7 @@ function PersonRow({ person, definition }: { person: FunnelPerson; definition: F
         </a>
       </td>
       <td className="nowrap">
-        {person.lastStepIndex + 1}. {step?.label ?? step?.event} ·{' '}
-        {formatDateTime(person.lastStepAtMs)}
+        {person.lastStepIndex + 1}. {stepLabel} · {formatDateTime(person.lastStepAtMs)}
       </td>
       <td>
         {person.recordings.length === 0 ? (

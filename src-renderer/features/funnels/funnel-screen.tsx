@@ -14,6 +14,7 @@ import {
   definitionToParams,
   draftToDefinition,
   selectionFromParams,
+  unknownStepEvents,
   type FunnelDraft
 } from './funnel-definition'
 import { FunnelDrilldown } from './funnel-drilldown'
@@ -40,6 +41,7 @@ export function FunnelScreen({ search }: RouteProps) {
   const status = useFunnelStore((s) => s.status)
   const errorMessage = useFunnelStore((s) => s.errorMessage)
   const drilldown = useFunnelStore((s) => s.drilldown)
+  const eventNames = useFunnelStore((s) => s.eventNames)
   const dataVersion = useAppStore((s) => s.dataVersion)
   const [draft, setDraft] = useState<FunnelDraft>(() =>
     definition ? definitionToDraft(definition) : DEFAULT_DRAFT
@@ -102,6 +104,7 @@ export function FunnelScreen({ search }: RouteProps) {
       ? undefined
       : result?.breakdowns.find((b) => b.value === breakdownValue)
   const steps = breakdown?.steps ?? result?.steps ?? []
+  const unknownEvents = definition ? unknownStepEvents(definition, eventNames) : []
 
   return (
     <div className="screen funnels-screen">
@@ -138,6 +141,12 @@ export function FunnelScreen({ search }: RouteProps) {
                 persons entered · {formatPercent(steps.at(-1)?.conversionFromFirst ?? 0)} converted
                 · {result.computedInMs} ms
               </p>
+              {unknownEvents.length > 0 ? (
+                <p className="funnel-warning" role="status" data-testid="funnel-unknown-events">
+                  No imported event is named {unknownEvents.map((e) => `“${e}”`).join(', ')}: check
+                  the spelling (each step’s field suggests the event names in the cache).
+                </p>
+              ) : null}
               {result.breakdowns.length > 0 ? (
                 <BreakdownTable
                   breakdowns={result.breakdowns}
@@ -149,6 +158,7 @@ export function FunnelScreen({ search }: RouteProps) {
               {drilldown && definition ? (
                 <FunnelDrilldown
                   definition={definition}
+                  labels={steps.map((s) => s.label)}
                   query={drilldown}
                   onChange={(query) => {
                     if (query.outcome !== drilldown.outcome) select(query.step, query.outcome)
