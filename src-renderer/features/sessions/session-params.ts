@@ -100,3 +100,9 @@ export function describeFilter(filter: SessionFilter): string {
           : `Sessions with ${filter.min} to ${filter.max} pageviews`
   }
 }
+
+/** Labels for the per-day chart: `10-16` while all days are in one year, the whole `2024-10-16` when they span years. */
+export function perDayLabels(days: string[]): string[] {
+  const spansYears = days.length > 0 && days[0]?.slice(0, 4) !== days.at(-1)?.slice(0, 4)
+  return days.map((day) => (spansYears ? day : day.slice(5)))
+}

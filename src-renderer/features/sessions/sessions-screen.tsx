@@ -14,7 +14,7 @@ import { formatCount, formatDuration } from '../../components/format'
 import { StatCard } from '../../components/stat-card'
 import { describeDevice } from '../persons/person-timeline-tab'
 import { personTarget } from '../persons/persons-list-screen'
-import { definitionFromParams, filterFromParams, toParams } from './session-params'
+import { definitionFromParams, filterFromParams, perDayLabels, toParams } from './session-params'
 import { SessionList } from './session-list'
 import { useSessionsStore } from './sessions-store'
 import '../../components/data-views.css'
@@ -178,6 +178,8 @@ function StatsView({
   onShow: (filter: SessionFilter) => void
 }) {
   const p = stats.duration.percentilesSeconds
+  const dayLabels = perDayLabels(stats.perDay.map((d) => d.day))
+  const spansYears = stats.perDay.length > 0 && dayLabels[0] === stats.perDay[0]?.day
   return (
     <>
       <div className="stat-cards">
@@ -221,12 +223,13 @@ function StatsView({
       <section className="panel">
         <h2>Sessions per day (UTC)</h2>
         <ColumnChart
-          bars={stats.perDay.map((d) => ({
+          bars={stats.perDay.map((d, i) => ({
             key: d.day,
-            label: d.day.slice(5),
+            label: dayLabels[i] ?? d.day,
             value: d.sessions,
             title: `${d.day}: ${d.sessions} sessions`
           }))}
+          maxLabels={spansYears ? 8 : 16}
           selectedKey={filter?.kind === 'day' ? filter.day : null}
           onSelect={(key) => onShow({ kind: 'day', day: key })}
         />

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionFilter, SessionStats } from '@shared/analytics'
 import { createFakeApi } from '../../test/fake-api'
-import { definitionFromParams, describeFilter, filterFromParams, toParams } from './session-params'
+import {
+  definitionFromParams,
+  describeFilter,
+  filterFromParams,
+  perDayLabels,
+  toParams
+} from './session-params'
 import { createSessionsStore } from './sessions-store'
 
 describe('sessions URL', () => {
@@ -53,5 +59,13 @@ describe('sessions store', () => {
     ])
     await store.getState().loadList({ kind: 'session-id' }, null, 0)
     expect(store.getState()).toMatchObject({ list: null, listStatus: 'idle' })
+  })
+})
+
+describe('per-day chart labels', () => {
+  it('drops the year within one year and keeps it when the days span years', () => {
+    expect(perDayLabels(['2026-10-12', '2026-10-13'])).toEqual(['10-12', '10-13'])
+    expect(perDayLabels(['2025-12-31', '2026-01-01'])).toEqual(['2025-12-31', '2026-01-01'])
+    expect(perDayLabels([])).toEqual([])
   })
 })
