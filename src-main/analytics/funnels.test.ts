@@ -285,6 +285,32 @@ describe('funnels', () => {
     expect(selectFunnelPersons(computation, 0, 'dropped')).toEqual([])
   })
 
+  it('gives an exception seen only in dropped-off sessions a lift above 1, however few converted', () => {
+    const events: EventSpec[] = []
+    for (let i = 0; i < 8; i++) {
+      const person = i < 3 ? `conv-${i}` : `drop-${i}`
+      const steps = i < 3 ? ['a', 'b', 'c'] : ['a', 'b']
+      steps.forEach((step, minute) =>
+        events.push(ev(person, step, minute, { sessionId: `s-${person}` }))
+      )
+    }
+    insertEvents(db, events)
+    insertException(db, {
+      sessionId: 's-drop-3',
+      timestampMs: T0 + 90_000,
+      type: 'Error',
+      message: 'only when dropping',
+      issueId: 'only-dropped'
+    })
+    const { computation } = funnel(db, ABC)
+    const issues = findFunnelIssues(db, computation, 1)
+    expect([issues.droppedSessionsTotal, issues.convertedSessionsTotal]).toEqual([5, 3])
+    expect(issues.issues.map((i) => [i.key, i.droppedSessions, i.convertedSessions])).toEqual([
+      ['only-dropped', 1, 0]
+    ])
+    expect(issues.issues[0].lift).toBeGreaterThan(1)
+  })
+
   it('ranks exceptions over-represented among the sessions that dropped off', () => {
     const events: EventSpec[] = []
     for (let i = 0; i < 4; i++) {
@@ -326,7 +352,8 @@ describe('funnels', () => {
       ['i1', 3, 0],
       ['i2', 1, 2]
     ])
-    expect(issues.issues[0].lift).toBeCloseTo(3 / 4 / (1 / 5))
+    expect(issues.issues[0].lift).toBeCloseTo((3 + 1) / (4 + 1) / (1 / 5))
+    expect(issues.issues[1].lift).toBeCloseTo((1 + 1) / (4 + 1) / ((2 + 1) / (4 + 1)))
     expect(issues.issues[0].recordings).toEqual([
       { recordingId: 'sd0', openAtSeconds: 90, personId: 'drop-0' }
     ])
