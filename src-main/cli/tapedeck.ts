@@ -1,3 +1,4 @@
+import { CacheError } from '../db/cache-errors'
 import { COMMANDS } from './commands'
 import { UsageError, type CommandIo } from './command'
 
@@ -34,6 +35,10 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`tapedeck ${name}: ${error.message}\n\n${command.usage}\n`)
+      return 1
+    }
+    if (error instanceof CacheError) {
+      io.stderr.write(`tapedeck ${name}: ${error.message}\n`)
       return 1
     }
     io.stderr.write(`tapedeck ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { toCacheError } from './cache-errors'
 import { migrate } from './migrate'
 import type { WritableDb } from './types'
 
@@ -14,22 +15,29 @@ export type OpenDatabaseOptions = {
  * Opens (creating if needed) the cache database at `file` and migrates it to the latest schema.
  *
  * WAL, foreign keys on, `synchronous = NORMAL` (durable at checkpoints, never corrupt), a busy timeout so the app and
- * the CLI can share one data folder.
+ * the CLI can share one data folder. Throws a `CacheError` when the folder is read-only, inaccessible or full.
  */
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): WritableDb {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
-  const db = new Database(file, {
-    nativeBinding: options.nativeBinding,
-    readonly: options.readonly ?? false
-  }) as WritableDb
-  db.pragma('busy_timeout = 10000')
-  if (!options.readonly) {
-    enableWal(db)
-    db.pragma('synchronous = NORMAL')
+  let db: WritableDb | null = null
+  try {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
+    db = new Database(file, {
+      nativeBinding: options.nativeBinding,
+      readonly: options.readonly ?? false
+    }) as WritableDb
+    db.pragma('busy_timeout = 10000')
+    if (!options.readonly) {
+      enableWal(db)
+      db.pragma('synchronous = NORMAL')
+    }
+    db.pragma('foreign_keys = ON')
+    if (!options.readonly) migrate(db)
+    return db
+  } catch (error) {
+    db?.close()
+    // A read-only or full data folder is the user's to fix: say so (CacheError) rather than show SQLite's words.
+    throw toCacheError(error, file) ?? error
   }
-  db.pragma('foreign_keys = ON')
-  if (!options.readonly) migrate(db)
-  return db
 }
 
 /**

@@ -4,6 +4,7 @@ import { readdir, stat } from 'node:fs/promises'
 import { cpus } from 'node:os'
 import { basename, extname, join, resolve } from 'node:path'
 import type { WritableDb } from '../db/types'
+import { toCacheError } from '../db/cache-errors'
 import { getCacheTotals } from '../db/totals-queries'
 import type { ImportFileOutcome, ImportProgress, ImportSummary } from '@shared/domain'
 import { ImportError } from './import-error'
@@ -35,12 +36,26 @@ const PARALLEL_THRESHOLD_BYTES = 8 * 1024 * 1024
  * Each file is written in one transaction: a file that fails leaves nothing behind and is reported with its reason;
  * the others are imported. A file already imported (same path, size and time, or same content) is reported as
  * unchanged. At the end, everything the run touched is relinked (persons, exceptions, search). Never throws for bad
- * input; throws only if the cache itself fails (disk full, read-only) or the run is aborted.
+ * input; throws only if the cache itself fails (a `CacheError` for a full disk or a read-only folder) or the run is
+ * aborted.
  */
 export async function importPaths(
   db: WritableDb,
   paths: readonly string[],
   options: ImportOptions = {}
+): Promise<ImportSummary> {
+  try {
+    return await importPathsUnchecked(db, paths, options)
+  } catch (error) {
+    // A full disk or a read-only folder stops the run (each file committed so far is kept): say which.
+    throw toCacheError(error, db.name) ?? error
+  }
+}
+
+async function importPathsUnchecked(
+  db: WritableDb,
+  paths: readonly string[],
+  options: ImportOptions
 ): Promise<ImportSummary> {
   const now = options.now ?? Date.now
   const startedAtMs = now()
@@ -203,6 +218,9 @@ async function importOneFile(
       release = await writeLock.acquire()
     }
     try {
+      // The disk or the folder failed, not the file: stop the run rather than blame every file that follows.
+      const cacheError = toCacheError(error, db.name)
+      if (cacheError) throw cacheError
       return log.recordFailure(file, file.contentHash, reason, now())
     } finally {
       ;(release as () => void)()

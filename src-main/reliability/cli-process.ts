@@ -18,12 +18,16 @@ export type CliHandle = {
   done: Promise<CliRun>
 }
 
+/** Who the child runs as (root may start it as another user, to meet permissions root itself ignores). */
+export type RunAs = { uid: number; gid: number }
+
 /** Starts `tapedeck ARGS` in a child process (plain Node + tsx, as a user runs it). */
-export function startTapedeck(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliHandle {
+export function startTapedeck(args: readonly string[], env: NodeJS.ProcessEnv = {}, runAs?: RunAs): CliHandle {
   const startedAt = performance.now()
   const child = spawn(process.execPath, [TAPEDECK_BIN, ...args], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...runAs
   })
   let stdout = ''
   let stderr = ''
@@ -39,8 +43,8 @@ export function startTapedeck(args: readonly string[], env: NodeJS.ProcessEnv = 
 }
 
 /** Runs `tapedeck ARGS` to the end. */
-export function runTapedeck(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  return startTapedeck(args, env).done
+export function runTapedeck(args: readonly string[], env: NodeJS.ProcessEnv = {}, runAs?: RunAs): Promise<CliRun> {
+  return startTapedeck(args, env, runAs).done
 }
 
 /** The `--json` summary of `tapedeck import`. */

@@ -14,7 +14,11 @@ export const statsCommand: Command = {
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, { ...DATA_OPTION, json: { type: 'boolean' } })
     return withCacheContext(values.data, io, (context) => {
-      context.db.pragma('wal_checkpoint(PASSIVE)')
+      try {
+        context.db.pragma('wal_checkpoint(PASSIVE)')
+      } catch {
+        // Only tidies the size figure; a full disk (nowhere to checkpoint into) must not hide the totals.
+      }
       const totals = getCacheTotals(context.db)
       if (values.json) writeJson(io, { ...totals, dataDir: context.dataDir })
       else {
