@@ -12,7 +12,9 @@ const FILES = [
   join(ACME, 'persons.jsonl'),
   join(ACME, 'events.jsonl'),
   join(ACME, 'recordings', '01a13124-d4cc-7a14-ba04-ef75b6b46018.json'),
-  join(ACME, 'recordings', '01a12f23-f12d-796a-aedc-e9656928f7dd.json')
+  join(ACME, 'recordings', '01a12f23-f12d-796a-aedc-e9656928f7dd.json'),
+  // Its console error and its $exception event have the same timestamp.
+  join(ACME, 'recordings', '01a153d0-e1e5-7eb4-92ee-2d5c74f38576.json')
 ]
 
 let temp: ReturnType<typeof createTempDir>
@@ -63,5 +65,16 @@ describe('a run stopped between its files and its relink', () => {
       searchRecordings(reference, { hasExceptions: true }).recordings.map((r) => r.id)
     )
     expect(withException.total).toBeGreaterThan(0)
+  })
+})
+
+describe('the same files imported in another order', () => {
+  it('give the same cache, search documents included', async () => {
+    const forward = openCache('forward')
+    for (const file of FILES) await importPaths(forward, [file], { workers: 0 })
+    const backward = openCache('backward')
+    for (const file of [...FILES].reverse()) await importPaths(backward, [file], { workers: 0 })
+
+    expect(fingerprintCache(backward)).toEqual(fingerprintCache(forward))
   })
 })

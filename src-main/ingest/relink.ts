@@ -6,7 +6,8 @@ import type { ChangeSet } from './import-store'
  * without a session id the id their windows share with analytics events, and recomputes the person, distinct id,
  * exception count and search document of every recording the run touched.
  *
- * Runs in the caller's transaction. Cost is proportional to what changed, not to the cache.
+ * Runs in the caller's transaction. Cost is proportional to what changed, not to the cache. The search document is
+ * built in a fixed order, so the same data gives the same document whatever order the files came in.
  */
 export function relink(db: WritableDb, changes: ChangeSet): { recordings: number } {
   db.prepare(
@@ -58,10 +59,11 @@ export function relink(db: WritableDb, changes: ChangeSet): { recordings: number
   const selectDocument = db.prepare<{ id: string }, FtsSource>(`
     SELECT r.distinct_id, r.urls, r.console_text, r.custom_tags,
       p.email, p.name,
-      (SELECT group_concat(distinct_id, ' ') FROM person_distinct_ids WHERE person_id = r.person_id) AS distinct_ids,
-      (SELECT group_concat(coalesce(type, '') || ': ' || coalesce(message, ''), ' | ')
+      (SELECT group_concat(distinct_id, ' ' ORDER BY distinct_id) FROM person_distinct_ids WHERE person_id = r.person_id) AS distinct_ids,
+      (SELECT group_concat(coalesce(type, '') || ': ' || coalesce(message, ''), ' | '
+                           ORDER BY timestamp_ms, source, type, message)
          FROM exceptions WHERE session_id = r.id) AS exception_text,
-      (SELECT group_concat(event, ' ') FROM (SELECT DISTINCT event FROM events WHERE session_id = r.id)) AS event_names
+      (SELECT group_concat(event, ' ' ORDER BY event) FROM (SELECT DISTINCT event FROM events WHERE session_id = r.id)) AS event_names
     FROM recordings r LEFT JOIN persons p ON p.id = r.person_id
     WHERE r.id = @id`)
   const deleteDocument = db.prepare<[number]>(`DELETE FROM recordings_fts WHERE rowid = ?`)
