@@ -12,8 +12,6 @@ export type CacheCheckResult = {
 
 const EVENT_META = 4
 const EVENT_FULL_SNAPSHOT = 2
-/** rrweb event types that may precede a window's first full snapshot: DomContentLoaded, Load, Custom, Plugin. */
-const PRE_KEYFRAME_TYPES: ReadonlySet<unknown> = new Set([0, 1, 5, 6])
 /** Problems listed in full; past this many only the count grows (a broken cache would otherwise flood the log). */
 const MAX_LISTED = 50
 
@@ -34,9 +32,8 @@ type RecordingRow = { id: string; event_count: number; broken_reason: string | n
  * Checks that a cache is sound: SQLite's own `integrity_check` and `foreign_key_check`, and that every recording is
  * complete: its chunks are numbered 0..n-1, each inflates (raw deflate) to a JSON array of as many rrweb events as
  * the row says, in time order, and together the recording's event count; `has_full_snapshot` is true exactly for the
- * chunks holding a FullSnapshot, and those start with its Meta event (a keyframe the player can start from); and,
- * unless the recording is marked broken, each window has such a keyframe with only DOM-less events (load, custom,
- * plugin) before it.
+ * chunks holding a FullSnapshot, and those start with its Meta event (a keyframe the player can start from); and a
+ * recording with no keyframe at all is marked broken.
  *
  * Reads the whole cache; meant for tests and the reliability scripts, not for the app.
  */
@@ -67,7 +64,6 @@ export function checkCache(db: ReadableDb): CacheCheckResult {
     const chunks = selectChunks.all(recording.id)
     chunkCount += chunks.length
     if (chunks.length === 0 && recording.event_count > 0) report(`${recording.id}: no snapshot chunks`)
-    const seenWindows = new Set<string>()
     const keyframeWindows = new Set<string>()
     let events = 0
     chunks.forEach((chunk, index) => {
@@ -104,29 +100,13 @@ export function checkCache(db: ReadableDb): CacheCheckResult {
       } else if (holdsFullSnapshot && !startsWithKeyframe) {
         report(`${where}: holds a FullSnapshot but does not start with its Meta event`)
       }
-      // Until a window's first keyframe, only events that need no DOM (DomContentLoaded, Load, custom, plugin)
-      // may come: anything else would be lost to the player.
-      if (!keyframeWindows.has(chunk.window_id)) {
-        if (startsWithKeyframe) keyframeWindows.add(chunk.window_id)
-        else {
-          const needsDom = decoded.find((event) => !PRE_KEYFRAME_TYPES.has(typeOf(event)))
-          if (needsDom !== undefined && recording.broken_reason === null) {
-            report(
-              `${where}: window ${chunk.window_id} has a type ${String(typeOf(needsDom))} event before its first ` +
-                `Meta + FullSnapshot, and the recording is not marked broken`
-            )
-          }
-        }
-      }
-      seenWindows.add(chunk.window_id)
+      if (startsWithKeyframe) keyframeWindows.add(chunk.window_id)
     })
     snapshotEvents += events
-    if (recording.broken_reason === null) {
-      for (const windowId of seenWindows) {
-        if (!keyframeWindows.has(windowId)) {
-          report(`${recording.id}: window ${windowId} has no Meta + FullSnapshot, and the recording is not marked broken`)
-        }
-      }
+    // A window without a keyframe of its own cannot be shown (the player falls back to one that has one), but a
+    // recording with none at all must be marked broken.
+    if (recording.broken_reason === null && chunks.length > 0 && keyframeWindows.size === 0) {
+      report(`${recording.id}: no chunk starts with Meta + FullSnapshot, and the recording is not marked broken`)
     }
     if (events !== recording.event_count) {
       report(`${recording.id}: chunks hold ${events} events, the recording says ${recording.event_count}`)
