@@ -34,6 +34,19 @@ describe('the JSON scanner on a long string full of escapes', () => {
   })
 })
 
+describe('a property name JSON.parse refuses', () => {
+  it('fails the scan as bad JSON, not as an internal error', () => {
+    const scanner = new JsonStreamScanner({
+      onValueStart: (path, kind) => (path.length === 0 && kind !== 'scalar' ? 'descend' : 'capture'),
+      onCapture: () => undefined
+    })
+    // A key with an escape and a raw control character: the scanner decodes escaped keys with JSON.parse.
+    expect(() => scanner.push(Buffer.from('{"a\\n\u0001b": 1}'))).toThrow(
+      expect.objectContaining({ name: 'ImportError', code: 'bad-json', message: expect.stringMatching(/bad property name/) })
+    )
+  })
+})
+
 describe('the CSV reader on a long quoted field full of "" escapes', () => {
   it('reads it in linear time (it used to look for the next line feed again after every escape) and counts lines', () => {
     const field = '""'.repeat(2 * 1024 * 1024)

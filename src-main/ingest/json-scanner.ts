@@ -146,7 +146,13 @@ export class JsonStreamScanner {
             this.offset += i
             return
           }
-          const key = decodeJsonString(buf, i, end)
+          let key: string
+          try {
+            key = decodeJsonString(buf, i, end)
+          } catch (error) {
+            // An escape JSON.parse refuses (a raw control character, a bad \u): the file's fault, named as such.
+            this.fail(i, `bad property name (${(error as Error).message})`)
+          }
           this.path.push(key)
           this.state = State.Colon
           i = end + 1
