@@ -223,9 +223,11 @@ async function timeSearch(page: Page, term: string): Promise<number> {
 async function benchBrowser(url: string, origin: string): Promise<void> {
   const searchSamples: number[] = []
   const firstFrames: number[] = []
-  const seeksToEnd: number[] = []
-  const seeksToMiddle: number[] = []
+  const coldSeeksToEnd: number[] = []
   const seeksBack: number[] = []
+  const indexTimes: number[] = []
+  const warmSeeks: number[] = []
+  const warmSeeksToEnd: number[] = []
   for (let run = 0; run < BROWSERS; run++) {
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -257,14 +259,20 @@ async function benchBrowser(url: string, origin: string): Promise<void> {
         )
       )
       await page.waitForSelector('[data-app-state="ready"]')
-      await page.keyboard.press('Space')
-      const key = (k: string) =>
-        `window.dispatchEvent(new KeyboardEvent('keydown', { key: '${k}' }))`
-      seeksToEnd.push(await timeUntilMark(page, key('End'), 'tapedeck:seek-applied'))
-      const middle = `document.querySelector('[data-testid="seek-bar"]').dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true }))`
-      seeksBack.push(await timeUntilMark(page, middle, 'tapedeck:seek-applied'))
-      const toMiddle = `(() => { const bar = document.querySelector('[data-testid="seek-bar"]'); const r = bar.getBoundingClientRect(); const o = { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2, bubbles: true, pointerId: 1, button: 0 }; bar.dispatchEvent(new PointerEvent('pointerdown', o)); bar.dispatchEvent(new PointerEvent('pointerup', o)) })()`
-      seeksToMiddle.push(await timeUntilMark(page, toMiddle, 'tapedeck:seek-applied'))
+      const key = (k: string) => `window.dispatchEvent(new KeyboardEvent('keydown', { key: '${k}' }))`
+      const clickAt = (fraction: number) =>
+        `(() => { const bar = document.querySelector('[data-testid="seek-bar"]'); const r = bar.getBoundingClientRect(); const o = { clientX: r.left + r.width * ${fraction}, clientY: r.top + r.height / 2, bubbles: true, pointerId: 1, button: 0 }; bar.dispatchEvent(new PointerEvent('pointerdown', o)); bar.dispatchEvent(new PointerEvent('pointerup', o)) })()`
+      // Cold: right after the first frame, before any synthetic keyframe exists.
+      coldSeeksToEnd.push(await timeUntilMark(page, key('End'), 'tapedeck:seek-applied'))
+      seeksBack.push(await timeUntilMark(page, key('Home'), 'tapedeck:seek-applied'))
+      // Warm: once the background index is built.
+      const indexStart = Date.now()
+      await page.waitForSelector('[data-keyframes="ready"]', { timeout: 600_000 })
+      indexTimes.push(Date.now() - indexStart)
+      for (const fraction of [0.5, 0.25, 0.9, 0.6]) {
+        warmSeeks.push(await timeUntilMark(page, clickAt(fraction), 'tapedeck:seek-applied'))
+      }
+      warmSeeksToEnd.push(await timeUntilMark(page, key('End'), 'tapedeck:seek-applied'))
     } finally {
       await browser.close()
     }
@@ -278,9 +286,11 @@ async function benchBrowser(url: string, origin: string): Promise<void> {
   console.log(`\nIn Chromium (${BROWSERS} fresh browsers; ms)`)
   row('search: query committed → rows painted', searchSamples)
   row('1-hour recording: click → first frame', firstFrames)
-  row('seek to the end (while playing)', seeksToEnd)
+  row('seek to the end, cold (no keyframes yet)', coldSeeksToEnd)
   row('seek back to the start', seeksBack)
-  row('seek to the middle (seek-bar click)', seeksToMiddle)
+  row('background keyframe index built after', indexTimes)
+  row('seek anywhere, warm (seek-bar clicks)', warmSeeks)
+  row('seek to the end, warm', warmSeeksToEnd)
   void origin
 }
 
