@@ -10,6 +10,7 @@ import { createCsvReader } from './csv-reader'
 import { importPaths, tooLargeReason } from './import-service'
 import { JsonStreamScanner } from './json-scanner'
 import { readInputBytes } from './read-input'
+import { Utf8Check } from './utf8-check'
 
 // Inputs the fuzzer (src-main/reliability, issue 7) found the importer mishandling, kept as regression tests.
 
@@ -180,5 +181,57 @@ describe('values too large to hold', () => {
     expect(tooLargeReason(sqliteError)).toMatch(/^a value in the file is too large to store in the cache/)
     expect(tooLargeReason(stringError)).toMatch(/^a value in the file is too large to handle \(Invalid string length\)/)
     expect(tooLargeReason(new Error('disk I/O error'))).toBeNull()
+  })
+})
+
+describe('text that is not UTF-8', () => {
+  let temp: ReturnType<typeof createTempDir>
+  let db: WritableDb
+  beforeEach(() => {
+    temp = createTempDir('tapedeck-hostile-utf8-')
+    db = openDatabase(join(temp.dir, 'cache.sqlite'))
+  })
+  afterEach(() => {
+    db.close()
+    temp.cleanup()
+  })
+
+  it('is refused with a reason (it used to be imported with its accents turned into U+FFFD)', async () => {
+    const csv = join(temp.dir, 'persons.csv')
+    writeFileSync(csv, Buffer.from('id,distinct_ids,email,name\n1,a,cl\u00e9a@example.test,Cl\u00e9a M\u00fcller\n', 'latin1'))
+    const jsonl = join(temp.dir, 'events.jsonl')
+    const event = { uuid: '0190aaaa-0000-7000-8000-00000000000e', event: 'caf\u00e9', distinct_id: 'x', timestamp: '2026-10-01T00:00:00Z' }
+    writeFileSync(jsonl, Buffer.from(`${JSON.stringify(event)}\n${JSON.stringify(event)}\n`, 'latin1'))
+
+    const summary = await importPaths(db, [csv, jsonl], { workers: 0 })
+
+    for (const outcome of summary.outcomes) {
+      expect(outcome).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^not UTF-8 text .*save it as UTF-8/) })
+    }
+    expect(db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(0)
+  })
+
+  it('is accepted when a character is split between two reads (multi-byte text across chunk boundaries)', async () => {
+    const note = '\u00e9\u20ac\ud83d\ude00'.repeat(200_000)
+    const event = { uuid: '0190aaaa-0000-7000-8000-00000000000f', event: 'note', distinct_id: 'x', timestamp: '2026-10-01T00:00:00Z', properties: { note } }
+    const file = join(temp.dir, 'events.jsonl')
+    writeFileSync(file, `${JSON.stringify(event)}\n`)
+
+    const summary = await importPaths(db, [file], { workers: 0 })
+
+    expect(summary.outcomes[0]).toMatchObject({ status: 'imported', events: 1 })
+    expect(db.prepare(`SELECT properties ->> '$.note' FROM events`).pluck().get()).toBe(note)
+
+    // Every split of a 2-, 3- and 4-byte character between two pushes.
+    const bytes = Buffer.from('a\u00e9b\u20acc\ud83d\ude00d')
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const check = new Utf8Check()
+      check.push(bytes.subarray(0, cut))
+      check.push(bytes.subarray(cut))
+      check.end()
+    }
+    const cutOff = new Utf8Check()
+    cutOff.push(bytes.subarray(0, bytes.length - 3))
+    expect(() => cutOff.end()).toThrow(/not UTF-8 text/)
   })
 })

@@ -13,6 +13,7 @@ export type ImportErrorCode =
   | 'no-valid-events'
   | 'bad-record'
   | 'unreadable'
+  | 'bad-encoding'
 
 /** An expected failure of one file's import: reported with the file's name, never a crash. */
 export class ImportError extends Error {

@@ -8,6 +8,7 @@ import { extractEventExceptions } from './exception-extract'
 import { ImportError } from './import-error'
 import { csvRecordToPerson, normalizePerson } from './person-normalize'
 import { readInputBytes } from './read-input'
+import { Utf8Check } from './utf8-check'
 import { classifyJsonRecord } from './record-kind'
 import { RecordingBuilder, type PreparedRecording, type RecordingIdSource } from './recording-builder'
 import type { EventRow, ExceptionRow, PersonRow } from './rows'
@@ -61,6 +62,7 @@ export async function importFile(path: string, sizeBytes: number, emit: EmitMess
     }
   }
 
+  const utf8 = new Utf8Check()
   for await (const chunk of readInputBytes(path, sizeBytes, { onBytesRead: (n) => (pendingProgress += n) })) {
     if (mode === null) {
       sniff.push(chunk)
@@ -86,12 +88,15 @@ export async function importFile(path: string, sizeBytes: number, emit: EmitMess
   }
   if (scanner !== null) (scanner as JsonStreamScanner).end()
   if (csv !== null) (csv as CsvImport).end()
+  utf8.end()
   const result = context.finish()
   await context.drain()
   if (pendingProgress > 0) await emit({ type: 'progress', bytes: pendingProgress })
   return result
 
   async function feed(chunk: Buffer): Promise<void> {
+    // After detectTextKind has named binary and UTF-16 files: what reaches the parsers must be UTF-8.
+    utf8.push(chunk)
     if (scanner !== null) (scanner as JsonStreamScanner).push(chunk)
     else if (csv !== null) (csv as CsvImport).push(chunk)
     await context.drain()
