@@ -6,19 +6,21 @@
  * are cloned (rows, FTS documents) up to BENCH_RECORDINGS (default 100000) spread over 90 days, and one generated
  * 1-hour recording (one full snapshot of ~6.4k nodes, then ~200k incrementals) is imported with the real importer.
  *
+ * The browser measurements run against `tapedeck serve` in its own process (as a user runs it).
+ *
  * Environment: BENCH_RECORDINGS, BENCH_RUNS (queries per case, default 100), BENCH_BROWSERS (fresh browsers for the
  * player figures, default 3), CHROMIUM_PATH.
  */
+import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
 import { join } from 'node:path'
 import { chromium, type Page } from 'playwright-core'
 import type { RecordingQuery } from '../src-main/shared/domain'
 import { createApi } from '../src-main/api/create-api'
 import { closeAppContext, openAppContext, type AppContext } from '../src-main/core/app-context'
 import { importPaths } from '../src-main/ingest/import-service'
-import { createEventHub } from '../src-main/web/event-stream'
 import { ensureRendererBuilt } from '../src-main/web/renderer-build'
-import { startWebHost } from '../src-main/web/web-host'
 import { createRandom, writeLongRecording } from './generate-long-recording'
 
 const ROOT = join(import.meta.dirname, '.data', 'ui')
@@ -220,7 +222,7 @@ async function timeSearch(page: Page, term: string): Promise<number> {
   })`) as Promise<number>
 }
 
-async function benchBrowser(url: string, origin: string): Promise<void> {
+async function benchBrowser(url: string): Promise<void> {
   const searchSamples: number[] = []
   const firstFrames: number[] = []
   const coldSeeksToEnd: number[] = []
@@ -291,31 +293,41 @@ async function benchBrowser(url: string, origin: string): Promise<void> {
   row('background keyframe index built after', indexTimes)
   row('seek anywhere, warm (seek-bar clicks)', warmSeeks)
   row('seek to the end, warm', warmSeeksToEnd)
-  void origin
+}
+
+/** Starts `tapedeck serve` on the bench cache in its own process, as a user would, and resolves with its URL. */
+async function startServe(dataDir: string): Promise<{ url: string; stop: () => void }> {
+  const cli = join(import.meta.dirname, '..', 'bin', 'tapedeck')
+  const child = spawn(process.execPath, [cli, 'serve', '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', (line) => {
+      const match = /^Tapedeck at (\S+)$/.exec(line)
+      if (match) resolve(match[1] as string)
+      else reject(new Error(`unexpected output from tapedeck serve: ${line}`))
+    })
+    child.once('exit', (code) => reject(new Error(`tapedeck serve exited with ${code}`)))
+  })
+  return { url, stop: () => child.kill('SIGTERM') }
 }
 
 async function main(): Promise<void> {
   const dataDir = join(ROOT, `cache-${TARGET_RECORDINGS}`)
   await ensureCache(dataDir)
-  const context = openAppContext({ dataDir, shell: 'web' })
-  const rendererDir = await ensureRendererBuilt({ log: (line) => console.log(line) })
-  const host = await startWebHost({
-    api: createApi(context),
-    rendererDir,
-    events: createEventHub()
-  })
+  await ensureRendererBuilt({ log: (line) => console.log(line) })
+  const context = openAppContext({ dataDir, shell: 'cli' })
+  const api = createApi(context)
+  const detail = await api['recordings:get'](LONG_ID as never)
+  console.log(
+    `cache: ${(await api['app:get-totals']()).recordings} recordings; 1-hour recording: ${detail?.summary.eventCount} events, ` +
+      `${detail?.chunks.length} chunks (${detail?.chunks.filter((c) => c.hasFullSnapshot).length} with a full snapshot)`
+  )
+  const serve = await startServe(dataDir)
   try {
-    const totals = createApi(context)['app:get-totals']()
-    const long = createApi(context)['recordings:get'](LONG_ID as never)
-    const detail = await long
-    console.log(
-      `cache: ${(await totals).recordings} recordings; 1-hour recording: ${detail?.summary.eventCount} events, ` +
-        `${detail?.chunks.length} chunks (${detail?.chunks.filter((c) => c.hasFullSnapshot).length} with a full snapshot)`
-    )
-    await benchContract(context, host.origin, host.token)
-    await benchBrowser(host.url, host.origin)
+    const url = new URL(serve.url)
+    await benchContract(context, url.origin, url.searchParams.get('token') ?? '')
+    await benchBrowser(serve.url)
   } finally {
-    await host.close()
+    serve.stop()
     closeAppContext(context)
   }
 }

@@ -27,7 +27,12 @@ export function Inspector() {
   const focusedRowKey = usePlayer((s) => s.focusedRowKey)
   const currentOffsetMs = usePlayer((s) => s.currentOffsetMs)
   const engineState = usePlayer((s) => s.engineState)
+  const windows = usePlayer((s) => s.detail.windows)
   const store = usePlayerStore()
+  const windowIndex = useMemo(
+    () => (windows.length > 1 ? new Map(windows.map((w) => [w.windowId, w.index])) : null),
+    [windows]
+  )
   const scrollRef = useRef<HTMLDivElement>(null)
   const [expandedKey, setExpandedKey] = useState<string | null>(null)
 
@@ -131,7 +136,14 @@ export function Inspector() {
                 >
                   <span className="inspector-time">{formatClock(row.offsetMs)}</span>
                   <span className="inspector-kind">{row.kind === 'console' && row.level ? row.level : KIND_LABELS[row.kind]}</span>
-                  <span className="inspector-label">{row.label}</span>
+                  <span className="inspector-label">
+                    {windowIndex && row.windowId && windowIndex.has(row.windowId) ? (
+                      <span className="inspector-window" title="Window">
+                        W{windowIndex.get(row.windowId)}
+                      </span>
+                    ) : null}
+                    {row.label}
+                  </span>
                 </button>
               )
             })}
