@@ -137,10 +137,13 @@ async function importPathsUnchecked(
     options.signal?.throwIfAborted()
     const release = await writeLock.acquire()
     try {
+      // IMMEDIATE: the queue is read before anything is written, and a deferred transaction whose read snapshot
+      // another process (a second import on the same data folder) moved past cannot upgrade to a write: SQLite
+      // answers "database is locked" at once instead of waiting.
       db.transaction(() => {
         takeRelinkQueue(db, changes)
         relink(db, changes)
-      })()
+      }).immediate()
     } finally {
       release()
     }

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { getCachePath } from '../core/data-dir'
 import type { ReadableDb } from '../db/types'
+import { dumpCacheContent } from '../sync/testing/cache-dump'
 import { checkCache, fingerprintCache } from './cache-check'
 import { parseImportJson, runTapedeck, startTapedeck, type CliRun } from './cli-process'
 
@@ -228,6 +229,28 @@ function inspectAfterKill(dataDir: string, cycle: number, atMs: number): KillRec
     ).n
     return { cycle, atMs, filesImported, problems: checkCache(db).problems }
   })
+}
+
+/**
+ * The first differing row of each table between two data folders' caches, for a failure message (the fingerprints
+ * say that tables differ, this says how).
+ */
+export function describeCacheDifferences(dirA: string, dirB: string): string[] {
+  const a = withDb(dirA, (db) => dumpCacheContent(db, dirA))
+  const b = withDb(dirB, (db) => dumpCacheContent(db, dirB))
+  const differences: string[] = []
+  for (const table of Object.keys(a)) {
+    const rowsA = a[table] ?? []
+    const rowsB = b[table] ?? []
+    if (JSON.stringify(rowsA) === JSON.stringify(rowsB)) continue
+    const index = rowsA.findIndex((row, i) => JSON.stringify(row) !== JSON.stringify(rowsB[i]))
+    const at = index === -1 ? rowsA.length : index
+    differences.push(
+      `${table} (${rowsA.length} vs ${rowsB.length} rows), first difference at row ${at}:\n` +
+        `  ${JSON.stringify(rowsA[at]).slice(0, 600)}\n  ${JSON.stringify(rowsB[at]).slice(0, 600)}`
+    )
+  }
+  return differences
 }
 
 /** Runs `body` on the data folder's cache, opened with a plain connection (no migration, no writes). */
