@@ -22,7 +22,7 @@ beforeAll(async () => {
   temp = createTempDir('tapedeck-concurrency-')
   dataset = await writeCrashDataset({
     dir: join(temp.dir, 'dataset'),
-    recordingBytes: 30_000_000,
+    recordingBytes: 20_000_000,
     bytesPerRecording: 1_500_000,
     seed: 5
   })
@@ -115,9 +115,9 @@ describe('processes opening one new data folder at the same moment', () => {
   it('all succeed: the schema is created once (it used to fail with "table imports already exists")', async () => {
     const child = fileURLToPath(new URL('./open-race-child.mjs', import.meta.url))
     const outcomes: string[] = []
-    for (let round = 0; round < 4; round++) {
+    for (let round = 0; round < 3; round++) {
       const file = join(temp.dir, `race-${round}`, 'cache.sqlite')
-      const at = Date.now() + 1500
+      const at = Date.now() + 1000
       const runs = await Promise.all(
         Array.from({ length: 3 }, () =>
           new Promise<string>((resolve) => {
@@ -133,6 +133,6 @@ describe('processes opening one new data folder at the same moment', () => {
       expect(db.pragma('user_version', { simple: true })).toBeGreaterThan(0)
       db.close()
     }
-    expect(outcomes).toEqual(Array.from({ length: 12 }, () => 'ok'))
+    expect(outcomes).toEqual(Array.from({ length: 9 }, () => 'ok'))
   }, 60_000)
 })

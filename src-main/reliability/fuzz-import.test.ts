@@ -4,7 +4,7 @@ import { createTempDir, fixturePath } from '../test/test-db'
 import { runFuzz } from './fuzz-runner'
 
 // The short version of `npm run reliability:fuzz` (thousands of cases, figures in RELIABILITY.md).
-const CASES = 250
+const CASES = 200
 
 let temp: ReturnType<typeof createTempDir>
 beforeAll(() => {
