@@ -36,7 +36,9 @@ try {
     seed,
     extraPaths: [join(root, 'test', 'fixtures', 'acme-small')]
   })
-  console.log(`crash test: seed ${seed}, ${values.mb} MB generated + acme-small, ${kills} kills, work folder ${work}`)
+  console.log(
+    `crash test: seed ${seed}, ${values.mb} MB generated + acme-small, ${kills} kills, work folder ${work}`
+  )
   const report = await runCrashTest({
     paths: dataset.paths,
     workDir: join(work, 'runs'),
@@ -46,14 +48,24 @@ try {
     log: (line) => console.log(`  ${line}`)
   })
   const landed = report.kills
-  const mid = landed.filter((k) => k.filesImported > 0 && k.filesImported < report.referenceFiles).length
+  const mid = landed.filter(
+    (k) => k.filesImported > 0 && k.filesImported < report.referenceFiles
+  ).length
   const before = landed.filter((k) => k.filesImported === 0).length
   const after = landed.filter((k) => k.filesImported >= report.referenceFiles).length
   console.log('')
-  console.log(`kills landed:        ${landed.length} (${before} before the first file commit, ${mid} between files, ${after} after the last file: relink)`)
-  console.log(`cycles (resumes):    ${report.cycles}, each compared table by table with the uninterrupted import`)
-  console.log(`dataset:             ${report.referenceFiles} files, ${report.totals.recordings} recordings, ${report.totals.chunks} chunks, ${report.totals.events} events, ${report.totals.persons} persons`)
-  console.log(`uninterrupted import ${(report.referenceMs / 1000).toFixed(1)} s; whole test ${((Date.now() - started) / 1000).toFixed(0)} s`)
+  console.log(
+    `kills landed:        ${landed.length} (${before} before the first file commit, ${mid} between files, ${after} after the last file: relink)`
+  )
+  console.log(
+    `cycles (resumes):    ${report.cycles}, each compared table by table with the uninterrupted import`
+  )
+  console.log(
+    `dataset:             ${report.referenceFiles} files, ${report.totals.recordings} recordings, ${report.totals.chunks} chunks, ${report.totals.events} events, ${report.totals.persons} persons`
+  )
+  console.log(
+    `uninterrupted import ${(report.referenceMs / 1000).toFixed(1)} s; whole test ${((Date.now() - started) / 1000).toFixed(0)} s`
+  )
   console.log(`problems:            ${report.problems.length}`)
   for (const problem of report.problems) console.log(`  ${problem}`)
   process.exitCode = report.problems.length === 0 ? 0 : 1

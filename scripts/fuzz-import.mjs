@@ -38,21 +38,27 @@ const report = await runFuzz({
     { kind: 'string', inflatedBytes: 2 * 1024 ** 3 },
     { kind: 'records', inflatedBytes: 256 * 1024 ** 2 }
   ],
-  caseTimeoutMs: 120_000,
+  caseTimeoutMs: 300_000,
   log: (line) => console.log(`  ${line}`)
 })
 
 const pad = (text, width) => String(text).padEnd(width)
 console.log('')
-console.log(`${pad('mutation', 18)} ${pad('cases', 6)} ${pad('failed', 7)} ${pad('imported', 9)} unchanged`)
+console.log(
+  `${pad('mutation', 18)} ${pad('cases', 6)} ${pad('failed', 7)} ${pad('imported', 9)} unchanged`
+)
 for (const [name, s] of Object.entries(report.byMutation).sort((a, b) => b[1].cases - a[1].cases)) {
-  console.log(`${pad(name, 18)} ${pad(s.cases, 6)} ${pad(s.failed, 7)} ${pad(s.imported, 9)} ${s.unchanged}`)
+  console.log(
+    `${pad(name, 18)} ${pad(s.cases, 6)} ${pad(s.failed, 7)} ${pad(s.imported, 9)} ${s.unchanged}`
+  )
 }
 const reasons = Object.entries(report.reasons).sort((a, b) => b[1] - a[1])
 console.log(`\n${reasons.length} kinds of failure reason; the most common:`)
 for (const [reason, count] of reasons.slice(0, 12)) console.log(`  ${pad(count, 5)} ${reason}`)
 console.log('')
-console.log(`cases:          ${report.cases} in ${(report.elapsedMs / 1000).toFixed(0)} s (${(report.elapsedMs / report.cases).toFixed(0)} ms per case)`)
+console.log(
+  `cases:          ${report.cases} in ${(report.elapsedMs / 1000).toFixed(0)} s (${(report.elapsedMs / report.cases).toFixed(0)} ms per case)`
+)
 console.log(`slowest case:   ${(report.slowestMs / 1000).toFixed(2)} s, ${report.slowestCase}`)
 console.log(`largest RSS:    ${(report.maxRssBytes / 1048576).toFixed(0)} MB (the import process)`)
 console.log(`restarts:       ${report.restarts} (after a hang or a crash)`)

@@ -51,7 +51,9 @@ describe('a run stopped between its files and its relink', () => {
         }
       })
     ).rejects.toThrow()
-    expect(db.prepare(`SELECT count(*) FROM imports WHERE status = 'imported'`).pluck().get()).toBe(FILES.length)
+    expect(db.prepare(`SELECT count(*) FROM imports WHERE status = 'imported'`).pluck().get()).toBe(
+      FILES.length
+    )
     expect(db.prepare(`SELECT count(*) FROM relink_queue`).pluck().get()).toBeGreaterThan(0)
     expect(db.prepare(`SELECT count(*) FROM recordings_fts`).pluck().get()).toBe(0)
 

@@ -22,11 +22,17 @@ afterAll(() => temp.cleanup())
 beforeEach(async () => {
   db?.close()
   db = openDatabase(join(temp.dir, `${Date.now()}-${Math.random()}`, 'cache.sqlite'))
-  await importPaths(db, [join(ACME, 'recordings', `${TWO_WINDOWS}.json`), join(ACME, 'events.jsonl')], { workers: 0 })
+  await importPaths(
+    db,
+    [join(ACME, 'recordings', `${TWO_WINDOWS}.json`), join(ACME, 'events.jsonl')],
+    { workers: 0 }
+  )
 })
 
 const firstChunk = () =>
-  db.prepare(`SELECT seq, data FROM snapshot_chunks WHERE recording_id = ? ORDER BY seq LIMIT 1`).get(TWO_WINDOWS) as {
+  db
+    .prepare(`SELECT seq, data FROM snapshot_chunks WHERE recording_id = ? ORDER BY seq LIMIT 1`)
+    .get(TWO_WINDOWS) as {
     seq: number
     data: Buffer
   }
@@ -37,7 +43,9 @@ describe('checkCache', () => {
     expect(result.problems).toEqual([])
     expect(result.recordings).toBe(1)
     expect(result.chunks).toBe(db.prepare(`SELECT count(*) FROM snapshot_chunks`).pluck().get())
-    expect(result.snapshotEvents).toBe(db.prepare(`SELECT event_count FROM recordings`).pluck().get())
+    expect(result.snapshotEvents).toBe(
+      db.prepare(`SELECT event_count FROM recordings`).pluck().get()
+    )
   })
 
   it('finds a chunk that does not inflate, and a missing chunk', () => {
@@ -58,7 +66,9 @@ describe('checkCache', () => {
     const events = JSON.parse(inflateRawSync(chunk.data).toString('utf8')) as { type: number }[]
     expect(events[0]?.type).toBe(4)
     const withoutMeta = events.slice(1)
-    db.prepare(`UPDATE snapshot_chunks SET data = ?, event_count = ? WHERE recording_id = ? AND seq = ?`).run(
+    db.prepare(
+      `UPDATE snapshot_chunks SET data = ?, event_count = ? WHERE recording_id = ? AND seq = ?`
+    ).run(
       deflateRawSync(Buffer.from(JSON.stringify(withoutMeta))),
       withoutMeta.length,
       TWO_WINDOWS,
@@ -66,11 +76,15 @@ describe('checkCache', () => {
     )
     db.prepare(`UPDATE recordings SET event_count = event_count - 1`).run()
     const problems = checkCache(db).problems
-    expect(problems).toEqual([expect.stringMatching(/chunk 0: holds a FullSnapshot but does not start with its Meta event/)])
+    expect(problems).toEqual([
+      expect.stringMatching(/chunk 0: holds a FullSnapshot but does not start with its Meta event/)
+    ])
 
     // With no keyframe left at all, the recording must say it is broken.
     db.prepare(`DELETE FROM snapshot_chunks WHERE has_full_snapshot = 1 AND seq > 0`).run()
-    expect(checkCache(db).problems.join('\n')).toMatch(/no chunk starts with Meta \+ FullSnapshot, and the recording is not marked broken/)
+    expect(checkCache(db).problems.join('\n')).toMatch(
+      /no chunk starts with Meta \+ FullSnapshot, and the recording is not marked broken/
+    )
     db.prepare(`UPDATE recordings SET broken_reason = 'marked'`).run()
     expect(checkCache(db).problems.join('\n')).not.toMatch(/not marked broken/)
   })
@@ -82,7 +96,9 @@ describe('fingerprintCache', () => {
     db.prepare(`UPDATE recordings SET imported_at_ms = imported_at_ms + 1`).run()
     expect(fingerprintCache(db)).toEqual(before)
 
-    db.prepare(`UPDATE events SET properties = '{}' WHERE rowid = (SELECT min(rowid) FROM events)`).run()
+    db.prepare(
+      `UPDATE events SET properties = '{}' WHERE rowid = (SELECT min(rowid) FROM events)`
+    ).run()
     const after = fingerprintCache(db)
     expect(after.events).not.toBe(before.events)
     expect({ ...after, events: before.events }).toEqual(before)

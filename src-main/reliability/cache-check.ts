@@ -26,7 +26,12 @@ type ChunkRow = {
   data: Buffer
 }
 
-type RecordingRow = { id: string; event_count: number; broken_reason: string | null; window_ids: string }
+type RecordingRow = {
+  id: string
+  event_count: number
+  broken_reason: string | null
+  window_ids: string
+}
 
 /**
  * Checks that a cache is sound: SQLite's own `integrity_check` and `foreign_key_check`, and that every recording is
@@ -49,7 +54,8 @@ export function checkCache(db: ReadableDb): CacheCheckResult {
     report(`integrity_check: ${integrity.map((row) => row.integrity_check).join('; ')}`)
   }
   const foreignKeys = db.pragma('foreign_key_check') as { table: string; parent: string }[]
-  for (const row of foreignKeys.slice(0, 5)) report(`foreign_key_check: a row of ${row.table} names a missing ${row.parent}`)
+  for (const row of foreignKeys.slice(0, 5))
+    report(`foreign_key_check: a row of ${row.table} names a missing ${row.parent}`)
 
   const recordings = db
     .prepare(`SELECT id, event_count, broken_reason, window_ids FROM recordings ORDER BY id`)
@@ -63,12 +69,14 @@ export function checkCache(db: ReadableDb): CacheCheckResult {
   for (const recording of recordings) {
     const chunks = selectChunks.all(recording.id)
     chunkCount += chunks.length
-    if (chunks.length === 0 && recording.event_count > 0) report(`${recording.id}: no snapshot chunks`)
+    if (chunks.length === 0 && recording.event_count > 0)
+      report(`${recording.id}: no snapshot chunks`)
     const keyframeWindows = new Set<string>()
     let events = 0
     chunks.forEach((chunk, index) => {
       const where = `${recording.id} chunk ${chunk.seq}`
-      if (chunk.seq !== index) report(`${where}: expected seq ${index} (chunks must be numbered 0..n-1)`)
+      if (chunk.seq !== index)
+        report(`${where}: expected seq ${index} (chunks must be numbered 0..n-1)`)
       const decoded = decodeChunk(chunk.data)
       if (typeof decoded === 'string') {
         report(`${where}: ${decoded}`)
@@ -96,7 +104,9 @@ export function checkCache(db: ReadableDb): CacheCheckResult {
       const holdsFullSnapshot = decoded.some((event) => typeOf(event) === EVENT_FULL_SNAPSHOT)
       const startsWithKeyframe = typeOf(decoded[0]) === EVENT_META && holdsFullSnapshot
       if ((chunk.has_full_snapshot === 1) !== holdsFullSnapshot) {
-        report(`${where}: has_full_snapshot is ${chunk.has_full_snapshot} but the chunk ${holdsFullSnapshot ? 'holds' : 'holds no'} FullSnapshot`)
+        report(
+          `${where}: has_full_snapshot is ${chunk.has_full_snapshot} but the chunk ${holdsFullSnapshot ? 'holds' : 'holds no'} FullSnapshot`
+        )
       } else if (holdsFullSnapshot && !startsWithKeyframe) {
         report(`${where}: holds a FullSnapshot but does not start with its Meta event`)
       }
@@ -106,13 +116,18 @@ export function checkCache(db: ReadableDb): CacheCheckResult {
     // A window without a keyframe of its own cannot be shown (the player falls back to one that has one), but a
     // recording with none at all must be marked broken.
     if (recording.broken_reason === null && chunks.length > 0 && keyframeWindows.size === 0) {
-      report(`${recording.id}: no chunk starts with Meta + FullSnapshot, and the recording is not marked broken`)
+      report(
+        `${recording.id}: no chunk starts with Meta + FullSnapshot, and the recording is not marked broken`
+      )
     }
     if (events !== recording.event_count) {
-      report(`${recording.id}: chunks hold ${events} events, the recording says ${recording.event_count}`)
+      report(
+        `${recording.id}: chunks hold ${events} events, the recording says ${recording.event_count}`
+      )
     }
   }
-  if (problemCount > problems.length) problems.push(`… and ${problemCount - problems.length} more problems`)
+  if (problemCount > problems.length)
+    problems.push(`… and ${problemCount - problems.length} more problems`)
   return { problems, recordings: recordings.length, chunks: chunkCount, snapshotEvents }
 }
 
@@ -159,11 +174,14 @@ export const FINGERPRINT_TABLES = [
  * something) hold the same data exactly when their fingerprints are equal. Columns that legitimately differ between
  * runs are left out: insert-order row ids (`events.rowid`, `exceptions.id`) and `recordings.imported_at_ms`.
  */
-export function fingerprintCache(db: ReadableDb): Record<(typeof FINGERPRINT_TABLES)[number], string> {
+export function fingerprintCache(
+  db: ReadableDb
+): Record<(typeof FINGERPRINT_TABLES)[number], string> {
   const order: Record<(typeof FINGERPRINT_TABLES)[number], string> = {
     recordings: 'SELECT * FROM recordings ORDER BY id',
     recording_windows: 'SELECT * FROM recording_windows ORDER BY recording_id, window_id',
-    recording_segments: 'SELECT * FROM recording_segments ORDER BY recording_id, window_id, start_ms, end_ms, is_active',
+    recording_segments:
+      'SELECT * FROM recording_segments ORDER BY recording_id, window_id, start_ms, end_ms, is_active',
     recording_items:
       'SELECT * FROM recording_items ORDER BY recording_id, timestamp_ms, kind, label, window_id, level, detail',
     snapshot_chunks: 'SELECT * FROM snapshot_chunks ORDER BY recording_id, seq',

@@ -22,7 +22,11 @@ export type CliHandle = {
 export type RunAs = { uid: number; gid: number }
 
 /** Starts `tapedeck ARGS` in a child process (plain Node + tsx, as a user runs it). */
-export function startTapedeck(args: readonly string[], env: NodeJS.ProcessEnv = {}, runAs?: RunAs): CliHandle {
+export function startTapedeck(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  runAs?: RunAs
+): CliHandle {
   const startedAt = performance.now()
   const child = spawn(process.execPath, [TAPEDECK_BIN, ...args], {
     env: { ...process.env, ...env },
@@ -43,7 +47,11 @@ export function startTapedeck(args: readonly string[], env: NodeJS.ProcessEnv = 
 }
 
 /** Runs `tapedeck ARGS` to the end. */
-export function runTapedeck(args: readonly string[], env: NodeJS.ProcessEnv = {}, runAs?: RunAs): Promise<CliRun> {
+export function runTapedeck(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  runAs?: RunAs
+): Promise<CliRun> {
   return startTapedeck(args, env, runAs).done
 }
 
@@ -61,6 +69,8 @@ export function parseImportJson(run: CliRun): ImportJson {
   try {
     return JSON.parse(run.stdout) as ImportJson
   } catch {
-    throw new Error(`tapedeck import printed no JSON (exit ${run.code ?? run.signal}):\n${run.stdout}\n${run.stderr}`)
+    throw new Error(
+      `tapedeck import printed no JSON (exit ${run.code ?? run.signal}):\n${run.stdout}\n${run.stderr}`
+    )
   }
 }

@@ -40,7 +40,11 @@ describe('the cache shared by the UI and an import in another process', () => {
     expect((await runTapedeck(['import', ACME, '--data', dataDir, '--json'])).code).toBe(0)
     // The UI's own connection, opened the way the web host and the app open theirs.
     const ui = openDatabase(getCachePath(dataDir))
-    const email = (ui.prepare(`SELECT email FROM persons WHERE email IS NOT NULL LIMIT 1`).pluck().get() as string) ?? 'x'
+    const email =
+      (ui
+        .prepare(`SELECT email FROM persons WHERE email IS NOT NULL LIMIT 1`)
+        .pluck()
+        .get() as string) ?? 'x'
     const queries: RecordingQuery[] = [
       {},
       { text: email },
@@ -80,7 +84,10 @@ describe('the cache shared by the UI and an import in another process', () => {
           `max ${Math.max(...latenciesMs).toFixed(1)} ms`
       )
       expect(latenciesMs.length).toBeGreaterThan(50)
-      expect(percentile(latenciesMs, 95), `latencies: ${latenciesMs.map(Math.round).join(' ')}`).toBeLessThan(100)
+      expect(
+        percentile(latenciesMs, 95),
+        `latencies: ${latenciesMs.map(Math.round).join(' ')}`
+      ).toBeLessThan(100)
     } finally {
       ui.close()
     }
@@ -90,7 +97,11 @@ describe('the cache shared by the UI and an import in another process', () => {
     const sharedDir = join(temp.dir, 'shared')
     const referenceDir = join(temp.dir, 'reference')
     const first = [ACME, ...dataset.paths.slice(1)]
-    const second = [dataset.paths[0] as string, join(ACME, 'recordings'), join(ACME, 'persons.jsonl')]
+    const second = [
+      dataset.paths[0] as string,
+      join(ACME, 'recordings'),
+      join(ACME, 'persons.jsonl')
+    ]
 
     // Three at once made the final relink's read-then-write transaction fail with "database is locked" often
     // enough to see (it is now BEGIN IMMEDIATE).
@@ -99,10 +110,18 @@ describe('the cache shared by the UI and an import in another process', () => {
       runTapedeck(['import', ...second, '--data', sharedDir, '--json']),
       runTapedeck(['import', ...second.slice().reverse(), ...first, '--data', sharedDir, '--json'])
     ])
-    expect(runs.map((run) => run.code), runs.map((run) => run.stderr).join('\n')).toEqual([0, 0, 0])
-    expect((await runTapedeck(['import', ...first, ...second, '--data', referenceDir, '--json'])).code).toBe(0)
+    expect(
+      runs.map((run) => run.code),
+      runs.map((run) => run.stderr).join('\n')
+    ).toEqual([0, 0, 0])
+    expect(
+      (await runTapedeck(['import', ...first, ...second, '--data', referenceDir, '--json'])).code
+    ).toBe(0)
 
-    const shared = withDb(sharedDir, (db) => ({ check: checkCache(db), fingerprint: fingerprintCache(db) }))
+    const shared = withDb(sharedDir, (db) => ({
+      check: checkCache(db),
+      fingerprint: fingerprintCache(db)
+    }))
     const reference = withDb(referenceDir, (db) => fingerprintCache(db))
     expect(shared.check.problems).toEqual([])
     if (JSON.stringify(shared.fingerprint) !== JSON.stringify(reference)) {
@@ -119,13 +138,23 @@ describe('processes opening one new data folder at the same moment', () => {
       const file = join(temp.dir, `race-${round}`, 'cache.sqlite')
       const at = Date.now() + 1000
       const runs = await Promise.all(
-        Array.from({ length: 3 }, () =>
-          new Promise<string>((resolve) => {
-            const process_ = spawn(process.execPath, [child, file, String(at)], { stdio: ['ignore', 'ignore', 'pipe'] })
-            let stderr = ''
-            process_.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-            process_.on('close', (code) => resolve(code === 0 ? 'ok' : `exit ${code}: ${stderr.trim().split('\n').slice(0, 6).join(' | ')}`))
-          })
+        Array.from(
+          { length: 3 },
+          () =>
+            new Promise<string>((resolve) => {
+              const process_ = spawn(process.execPath, [child, file, String(at)], {
+                stdio: ['ignore', 'ignore', 'pipe']
+              })
+              let stderr = ''
+              process_.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+              process_.on('close', (code) =>
+                resolve(
+                  code === 0
+                    ? 'ok'
+                    : `exit ${code}: ${stderr.trim().split('\n').slice(0, 6).join(' | ')}`
+                )
+              )
+            })
         )
       )
       outcomes.push(...runs)

@@ -1,4 +1,13 @@
-import { createReadStream, createWriteStream, mkdirSync, openSync, readSync, closeSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  openSync,
+  readSync,
+  closeSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { basename, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { createGzip } from 'node:zlib'
@@ -54,7 +63,8 @@ export async function writeCrashDataset(options: CrashDatasetOptions): Promise<C
     if (!sessionId) return
     const userIndex = index % Math.max(1, Math.ceil(generated.files.length / 2))
     const distinctId = `crash-user-${userIndex}`
-    const uuid = (n: number) => `0190${hex(seed, 4)}-${hex(index, 4)}-7${hex(n, 3)}-8${hex(index * 31 + n, 3)}-${hex(index * 7919 + n, 12)}`
+    const uuid = (n: number) =>
+      `0190${hex(seed, 4)}-${hex(index, 4)}-7${hex(n, 3)}-8${hex(index * 31 + n, 3)}-${hex(index * 7919 + n, 12)}`
     const base = { distinct_id: distinctId }
     const properties = (offsetMs: number, extra: Record<string, unknown> = {}) => ({
       $session_id: sessionId,
@@ -66,9 +76,27 @@ export async function writeCrashDataset(options: CrashDatasetOptions): Promise<C
     })
     const at = (offsetMs: number) => new Date(startMs + offsetMs).toISOString()
     eventLines.push(
-      JSON.stringify({ uuid: uuid(1), event: '$pageview', ...base, timestamp: at(10), properties: properties(10) }),
-      JSON.stringify({ uuid: uuid(2), event: '$autocapture', ...base, timestamp: at(900), properties: properties(900) }),
-      JSON.stringify({ uuid: uuid(3), event: 'added_to_cart', ...base, timestamp: at(1500), properties: properties(1500) })
+      JSON.stringify({
+        uuid: uuid(1),
+        event: '$pageview',
+        ...base,
+        timestamp: at(10),
+        properties: properties(10)
+      }),
+      JSON.stringify({
+        uuid: uuid(2),
+        event: '$autocapture',
+        ...base,
+        timestamp: at(900),
+        properties: properties(900)
+      }),
+      JSON.stringify({
+        uuid: uuid(3),
+        event: 'added_to_cart',
+        ...base,
+        timestamp: at(1500),
+        properties: properties(1500)
+      })
     )
     if (index % 3 === 0) {
       eventLines.push(
@@ -85,7 +113,15 @@ export async function writeCrashDataset(options: CrashDatasetOptions): Promise<C
                 mechanism: { type: 'generic', handled: false },
                 stacktrace: {
                   type: 'raw',
-                  frames: [{ filename: 'https://shop.example.test/app.js', function: 'addToCart', lineno: 10, colno: 5, in_app: true }]
+                  frames: [
+                    {
+                      filename: 'https://shop.example.test/app.js',
+                      function: 'addToCart',
+                      lineno: 10,
+                      colno: 5,
+                      in_app: true
+                    }
+                  ]
                 }
               }
             ],
@@ -101,7 +137,10 @@ export async function writeCrashDataset(options: CrashDatasetOptions): Promise<C
           uuid: `0190${hex(seed, 4)}-0000-7000-8000-${hex(userIndex, 12)}`,
           name: `Crash User ${userIndex}`,
           distinct_ids: [distinctId],
-          properties: { email: `crash.user${userIndex}@example.test`, name: `Crash User ${userIndex}` },
+          properties: {
+            email: `crash.user${userIndex}@example.test`,
+            name: `Crash User ${userIndex}`
+          },
           created_at: new Date(startMs).toISOString()
         })
       )
@@ -113,7 +152,11 @@ export async function writeCrashDataset(options: CrashDatasetOptions): Promise<C
   // Every other recording gzipped: the gunzip stream is in the path a kill can land in too.
   for (const [index, file] of generated.files.entries()) {
     if (index % 2 === 1) {
-      await pipeline(createReadStream(file), createGzip({ level: 1 }), createWriteStream(`${file}.gz`))
+      await pipeline(
+        createReadStream(file),
+        createGzip({ level: 1 }),
+        createWriteStream(`${file}.gz`)
+      )
       rmSync(file)
     }
     files++
@@ -123,7 +166,11 @@ export async function writeCrashDataset(options: CrashDatasetOptions): Promise<C
     const eventsFile = join(options.dir, 'events.jsonl')
     const text = `${eventLines.join('\n')}\n`
     writeFileSync(eventsFile, text)
-    await pipeline(createReadStream(eventsFile), createGzip(), createWriteStream(`${eventsFile}.gz`))
+    await pipeline(
+      createReadStream(eventsFile),
+      createGzip(),
+      createWriteStream(`${eventsFile}.gz`)
+    )
     rmSync(eventsFile)
     const personsFile = join(options.dir, 'persons.jsonl')
     writeFileSync(personsFile, `${personLines.join('\n')}\n`)

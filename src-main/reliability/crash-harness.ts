@@ -62,7 +62,9 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
   const referenceDir = join(options.workDir, 'reference')
   const reference = await runImport(options.paths, referenceDir, options.workers?.[0])
   if (reference.code !== 0) {
-    throw new Error(`the uninterrupted import failed (exit ${reference.code}):\n${reference.stdout}\n${reference.stderr}`)
+    throw new Error(
+      `the uninterrupted import failed (exit ${reference.code}):\n${reference.stdout}\n${reference.stderr}`
+    )
   }
   const referenceSummary = parseImportJson(reference)
   const { expected, totals } = withDb(referenceDir, (db) => {
@@ -97,7 +99,8 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
     let killsThisCycle = 0
     for (;;) {
       // Once every file is in, the rest of this folder's story is the plain rerun: let it finish and compare.
-      const shouldKill = killsThisCycle < killsPerCycle && kills.length < options.kills && filesIn < referenceFiles
+      const shouldKill =
+        killsThisCycle < killsPerCycle && kills.length < options.kills && filesIn < referenceFiles
       const handle = startTapedeck(importArgs(options.paths, dataDir, workers))
       const startedAt = performance.now()
       let killed = false
@@ -107,10 +110,17 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
         // random few ms more), which lands them inside later files and in the final relink, not only in start-up.
         const byProgress = kills.length % 2 === 0
         const exited = byProgress
-          ? await waitForFiles(handle.done, dataDir, filesIn + 1 + Math.floor(random() * (referenceFiles - filesIn)), random)
+          ? await waitForFiles(
+              handle.done,
+              dataDir,
+              filesIn + 1 + Math.floor(random() * (referenceFiles - filesIn)),
+              random
+            )
           : await Promise.race([
               handle.done.then(() => true),
-              sleep(startupMs * 0.5 + random() * Math.max(50, remainingMs - startupMs * 0.5)).then(() => false)
+              sleep(startupMs * 0.5 + random() * Math.max(50, remainingMs - startupMs * 0.5)).then(
+                () => false
+              )
             ])
         trigger = byProgress ? 'by progress' : 'by time'
         if (!exited) killed = handle.child.kill('SIGKILL')
@@ -122,7 +132,11 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
         const record = inspectAfterKill(dataDir, cycle, delayMs)
         filesIn = record.filesImported
         kills.push(record)
-        problems.push(...record.problems.map((p) => `kill ${kills.length} (cycle ${cycle}, ${Math.round(delayMs)} ms): ${p}`))
+        problems.push(
+          ...record.problems.map(
+            (p) => `kill ${kills.length} (cycle ${cycle}, ${Math.round(delayMs)} ms): ${p}`
+          )
+        )
         log(
           `kill ${kills.length}/${options.kills}: cycle ${cycle} at ${Math.round(delayMs)} ms (${trigger}), ` +
             `${record.filesImported} files in, ${record.problems.length === 0 ? 'cache ok' : `${record.problems.length} problems`}`
@@ -133,7 +147,9 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
       }
       // The import ran to its end (it finished before the kill, or this run was meant to finish).
       if (run.code !== 0) {
-        problems.push(`cycle ${cycle}: the resumed import exited ${run.code ?? run.signal}: ${run.stderr.slice(0, 500)}`)
+        problems.push(
+          `cycle ${cycle}: the resumed import exited ${run.code ?? run.signal}: ${run.stderr.slice(0, 500)}`
+        )
         break
       }
       const summary = parseImportJson(run)
@@ -146,7 +162,9 @@ export async function runCrashTest(options: CrashTestOptions): Promise<CrashTest
       )
       for (const table of differences) {
         const key = table as keyof typeof expected
-        problems.push(`cycle ${cycle}: after ${killsThisCycle} kills and a rerun, ${table} differs from the uninterrupted import (${actual[key]} vs ${expected[key]})`)
+        problems.push(
+          `cycle ${cycle}: after ${killsThisCycle} kills and a rerun, ${table} differs from the uninterrupted import (${actual[key]} vs ${expected[key]})`
+        )
       }
       log(
         `cycle ${cycle}: resumed after ${killsThisCycle} kills (${summary.files.imported} imported, ` +
@@ -196,7 +214,9 @@ async function waitForFiles(
       let count = 0
       try {
         count = (
-          reader.prepare(`SELECT count(DISTINCT path) AS n FROM imports WHERE status = 'imported'`).get() as { n: number }
+          reader
+            .prepare(`SELECT count(DISTINCT path) AS n FROM imports WHERE status = 'imported'`)
+            .get() as { n: number }
         ).n
       } catch {
         continue // not migrated yet, or busy
@@ -212,11 +232,26 @@ async function waitForFiles(
   }
 }
 
-function importArgs(paths: readonly string[], dataDir: string, workers: number | undefined): string[] {
-  return ['import', ...paths, '--data', dataDir, '--json', ...(workers === undefined ? [] : ['--workers', String(workers)])]
+function importArgs(
+  paths: readonly string[],
+  dataDir: string,
+  workers: number | undefined
+): string[] {
+  return [
+    'import',
+    ...paths,
+    '--data',
+    dataDir,
+    '--json',
+    ...(workers === undefined ? [] : ['--workers', String(workers)])
+  ]
 }
 
-function runImport(paths: readonly string[], dataDir: string, workers: number | undefined): Promise<CliRun> {
+function runImport(
+  paths: readonly string[],
+  dataDir: string,
+  workers: number | undefined
+): Promise<CliRun> {
   return runTapedeck(importArgs(paths, dataDir, workers))
 }
 
@@ -225,7 +260,9 @@ function inspectAfterKill(dataDir: string, cycle: number, atMs: number): KillRec
   if (!existsSync(getCachePath(dataDir))) return { cycle, atMs, filesImported: 0, problems: [] }
   return withDb(dataDir, (db) => {
     const filesImported = (
-      db.prepare(`SELECT count(DISTINCT path) AS n FROM imports WHERE status = 'imported'`).get() as { n: number }
+      db
+        .prepare(`SELECT count(DISTINCT path) AS n FROM imports WHERE status = 'imported'`)
+        .get() as { n: number }
     ).n
     return { cycle, atMs, filesImported, problems: checkCache(db).problems }
   })

@@ -27,7 +27,12 @@ describe('tapedeck import SIGKILLed at random points', () => {
       recordingBytes: 3_000_000,
       bytesPerRecording: 1_000_000,
       seed: 11,
-      extraPaths: [join(ACME, 'persons.jsonl'), join(ACME, 'events.jsonl'), join(ACME, 'recordings-variants'), ...recordings]
+      extraPaths: [
+        join(ACME, 'persons.jsonl'),
+        join(ACME, 'events.jsonl'),
+        join(ACME, 'recordings-variants'),
+        ...recordings
+      ]
     })
 
     const seed = Date.now() % 100_000
@@ -44,7 +49,10 @@ describe('tapedeck import SIGKILLed at random points', () => {
     expect(report.kills).toHaveLength(KILLS)
     expect(report.cycles).toBeGreaterThanOrEqual(2)
     // At least one kill landed in the middle of the import: some files in, not all.
-    expect(report.kills.some((k) => k.filesImported > 0 && k.filesImported < report.referenceFiles), `seed ${seed}`).toBe(true)
+    expect(
+      report.kills.some((k) => k.filesImported > 0 && k.filesImported < report.referenceFiles),
+      `seed ${seed}`
+    ).toBe(true)
     expect(report.totals.recordings).toBeGreaterThanOrEqual(12)
     expect(report.totals.events).toBeGreaterThan(1000)
   }, 120_000)

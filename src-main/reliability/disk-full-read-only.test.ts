@@ -41,7 +41,9 @@ function expectClearError(stderr: string, pattern: RegExp, folder: string): void
 function mountTmpfs(dir: string, sizeMb: number): boolean {
   mkdirSync(dir, { recursive: true })
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m`, 'tmpfs', dir], { stdio: 'ignore' })
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m`, 'tmpfs', dir], {
+      stdio: 'ignore'
+    })
     return true
   } catch {
     return false
@@ -83,7 +85,10 @@ describe('a full disk', () => {
     try {
       // Room for about two thirds of what the whole import needs (the events files come first and take most).
       const pages = db.pragma('page_count', { simple: true }) as number
-      const needed = withDb(referenceDir, (ref) => ref.pragma('page_count', { simple: true }) as number)
+      const needed = withDb(
+        referenceDir,
+        (ref) => ref.pragma('page_count', { simple: true }) as number
+      )
       db.pragma(`max_page_count = ${pages + Math.floor(needed * 0.7)}`)
       const error = await importPaths(db, [ACME], { workers: 0 }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(CacheError)
@@ -112,17 +117,26 @@ describe('a read-only data folder', () => {
 
   it('refuses an import with a clear error and leaves the cache as it was', async () => {
     const dataDir = join(temp.dir, 'read-only')
-    expect((await runTapedeck(['import', join(ACME, 'recordings'), '--data', dataDir, '--json'])).code).toBe(0)
+    expect(
+      (await runTapedeck(['import', join(ACME, 'recordings'), '--data', dataDir, '--json'])).code
+    ).toBe(0)
     const before = withDb(dataDir, (db) => fingerprintCache(db))
     makeReadOnly(dataDir, true)
     try {
       const refused = await runTapedeck(['import', ACME, '--data', dataDir, '--json'], {}, RUN_AS)
       expect(refused.code).toBe(1)
-      expectClearError(refused.stderr, /is read-only: Tapedeck needs to write its cache there/, dataDir)
+      expectClearError(
+        refused.stderr,
+        /is read-only: Tapedeck needs to write its cache there/,
+        dataDir
+      )
     } finally {
       makeReadOnly(dataDir, false)
     }
-    const after = withDb(dataDir, (db) => ({ check: checkCache(db), fingerprint: fingerprintCache(db) }))
+    const after = withDb(dataDir, (db) => ({
+      check: checkCache(db),
+      fingerprint: fingerprintCache(db)
+    }))
     expect(after.check.problems).toEqual([])
     expect(after.fingerprint).toEqual(before)
     const rerun = await runTapedeck(['import', ACME, '--data', dataDir, '--json'])
@@ -135,9 +149,17 @@ describe('a read-only data folder', () => {
     mkdirSync(parent)
     chmodSync(parent, 0o555)
     try {
-      const refused = await runTapedeck(['stats', '--data', join(parent, 'new'), '--json'], {}, RUN_AS)
+      const refused = await runTapedeck(
+        ['stats', '--data', join(parent, 'new'), '--json'],
+        {},
+        RUN_AS
+      )
       expect(refused.code).toBe(1)
-      expectClearError(refused.stderr, /cannot be opened for writing \(permission denied\)/, join(parent, 'new'))
+      expectClearError(
+        refused.stderr,
+        /cannot be opened for writing \(permission denied\)/,
+        join(parent, 'new')
+      )
     } finally {
       chmodSync(parent, 0o755)
       rmSync(parent, { recursive: true, force: true })

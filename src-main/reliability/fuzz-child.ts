@@ -77,7 +77,9 @@ async function handle(request: FuzzRequest): Promise<void> {
   let status: 'imported' | 'unchanged' | 'failed' | 'threw'
   let reason: string | null = null
   try {
-    const summary = await importPaths(db as WritableDb, [request.file], { workers: request.workers })
+    const summary = await importPaths(db as WritableDb, [request.file], {
+      workers: request.workers
+    })
     const outcome = summary.outcomes[0]
     status = outcome?.status ?? 'threw'
     reason = outcome?.reason ?? null
@@ -86,7 +88,9 @@ async function handle(request: FuzzRequest): Promise<void> {
     reason = error instanceof Error ? (error.stack ?? error.message) : String(error)
   }
   const after = fingerprintCache(db as WritableDb)
-  const changed = Object.keys(baselineFingerprint).some((table) => after[table as keyof typeof after] !== baselineFingerprint[table])
+  const changed = Object.keys(baselineFingerprint).some(
+    (table) => after[table as keyof typeof after] !== baselineFingerprint[table]
+  )
   // A file that imported changed the cache on purpose: check it is sound, then go back to the seeds. Checks of an
   // unchanged cache are spaced out (they read every chunk).
   if (changed || ++casesSinceCheck >= request.checkEvery) {
@@ -108,9 +112,13 @@ async function handle(request: FuzzRequest): Promise<void> {
 
 let queue: Promise<void> = Promise.resolve()
 process.on('message', (request: FuzzRequest) => {
-  queue = queue.then(() => handle(request)).catch((error: unknown) => {
-    process.stderr.write(`fuzz child: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
-    process.exit(70)
-  })
+  queue = queue
+    .then(() => handle(request))
+    .catch((error: unknown) => {
+      process.stderr.write(
+        `fuzz child: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`
+      )
+      process.exit(70)
+    })
 })
 process.on('disconnect', () => process.exit(0))

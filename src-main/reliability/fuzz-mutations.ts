@@ -31,18 +31,76 @@ export function loadFuzzSeeds(fixturesDir: string): FuzzSeed[] {
   const firstLines = (path: string, count: number) =>
     Buffer.from(`${read(path).toString('utf8').split('\n').slice(0, count).join('\n')}\n`)
   const seeds: FuzzSeed[] = [
-    { name: 'acme-v2-export.json', bytes: read(join(acme, 'recordings', '01a13484-8534-7c1d-9d8d-d9cfc50a8d47.json')), kind: 'json' },
-    { name: 'acme-v2-export-b.json', bytes: read(join(acme, 'recordings', '01a15930-adee-7764-ab85-103972996f23.json')), kind: 'json' },
-    { name: 'acme-cv-2024-10.json', bytes: read(join(acme, 'recordings-variants', '01a16329-a5db-7c38-8220-3b794d6049a8.cv-2024-10.json')), kind: 'json' },
-    { name: 'acme-v1-export.json', bytes: read(join(acme, 'recordings-variants', '01a16329-a5db-7c38-8220-3b794d6049a8.v2022-12-02.json')), kind: 'json' },
+    {
+      name: 'acme-v2-export.json',
+      bytes: read(join(acme, 'recordings', '01a13484-8534-7c1d-9d8d-d9cfc50a8d47.json')),
+      kind: 'json'
+    },
+    {
+      name: 'acme-v2-export-b.json',
+      bytes: read(join(acme, 'recordings', '01a15930-adee-7764-ab85-103972996f23.json')),
+      kind: 'json'
+    },
+    {
+      name: 'acme-cv-2024-10.json',
+      bytes: read(
+        join(acme, 'recordings-variants', '01a16329-a5db-7c38-8220-3b794d6049a8.cv-2024-10.json')
+      ),
+      kind: 'json'
+    },
+    {
+      name: 'acme-v1-export.json',
+      bytes: read(
+        join(acme, 'recordings-variants', '01a16329-a5db-7c38-8220-3b794d6049a8.v2022-12-02.json')
+      ),
+      kind: 'json'
+    },
     { name: 'acme-events.jsonl', bytes: firstLines(join(acme, 'events.jsonl'), 60), kind: 'jsonl' },
     { name: 'acme-persons.jsonl', bytes: read(join(acme, 'persons.jsonl')), kind: 'jsonl' },
-    { name: 'acme-events.csv', bytes: csvHead(read(join(acme, 'events.csv')).toString('utf8'), 60), kind: 'csv' },
-    { name: 'posthog-blob.jsonl', bytes: read(join(samples, 'PostHog__posthog__frontend__src__scenes__session-recordings__mocks__recording_snapshots.jsonl')), kind: 'jsonl' },
-    { name: 'rrweb-array.json', bytes: read(join(samples, 'rrweb-io__rrweb__packages__rrweb-player__public__events.json')), kind: 'json' },
-    { name: 'api-events.json', bytes: read(join(samples, 'kitadmin01__analytickit__cypress__fixtures__api__event__single_person_events.json')), kind: 'json' },
-    { name: 'api-persons.json', bytes: read(join(samples, 'kitadmin01__analytickit__cypress__fixtures__api__person__persons.json')), kind: 'json' },
-    { name: 'exception-list.json', bytes: read(join(samples, 'PostHog__posthog__rust__cymbal__tests__static__raw_ch_exception_list.json')), kind: 'json' }
+    {
+      name: 'acme-events.csv',
+      bytes: csvHead(read(join(acme, 'events.csv')).toString('utf8'), 60),
+      kind: 'csv'
+    },
+    {
+      name: 'posthog-blob.jsonl',
+      bytes: read(
+        join(
+          samples,
+          'PostHog__posthog__frontend__src__scenes__session-recordings__mocks__recording_snapshots.jsonl'
+        )
+      ),
+      kind: 'jsonl'
+    },
+    {
+      name: 'rrweb-array.json',
+      bytes: read(join(samples, 'rrweb-io__rrweb__packages__rrweb-player__public__events.json')),
+      kind: 'json'
+    },
+    {
+      name: 'api-events.json',
+      bytes: read(
+        join(
+          samples,
+          'kitadmin01__analytickit__cypress__fixtures__api__event__single_person_events.json'
+        )
+      ),
+      kind: 'json'
+    },
+    {
+      name: 'api-persons.json',
+      bytes: read(
+        join(samples, 'kitadmin01__analytickit__cypress__fixtures__api__person__persons.json')
+      ),
+      kind: 'json'
+    },
+    {
+      name: 'exception-list.json',
+      bytes: read(
+        join(samples, 'PostHog__posthog__rust__cymbal__tests__static__raw_ch_exception_list.json')
+      ),
+      kind: 'json'
+    }
   ]
   return seeds
 }
@@ -62,17 +120,24 @@ function csvHead(text: string, count: number): Buffer {
 type Mutation = {
   name: string
   weight: number
-  apply: (seed: FuzzSeed, random: () => number, options: MutationOptions) => { bytes: Buffer; extension?: string } | null
+  apply: (
+    seed: FuzzSeed,
+    random: () => number,
+    options: MutationOptions
+  ) => { bytes: Buffer; extension?: string } | null
 }
 
-const int = (random: () => number, min: number, max: number) => min + Math.floor(random() * (max - min + 1))
+const int = (random: () => number, min: number, max: number) =>
+  min + Math.floor(random() * (max - min + 1))
 
 /** Every mutation, with how often it is picked. */
 export const MUTATIONS: readonly Mutation[] = [
   {
     name: 'truncate',
     weight: 6,
-    apply: (seed, random) => ({ bytes: seed.bytes.subarray(0, int(random, 1, seed.bytes.length - 1)) })
+    apply: (seed, random) => ({
+      bytes: seed.bytes.subarray(0, int(random, 1, seed.bytes.length - 1))
+    })
   },
   {
     name: 'byte-flips',
@@ -113,7 +178,9 @@ export const MUTATIONS: readonly Mutation[] = [
     weight: 2,
     apply: (seed, random, options) =>
       mutateJsonValues(seed, random, (value) =>
-        typeof value === 'string' || random() < 0.3 ? hugeString(options.hugeStringBytes, random) : undefined
+        typeof value === 'string' || random() < 0.3
+          ? hugeString(options.hugeStringBytes, random)
+          : undefined
       )
   },
   {
@@ -121,7 +188,10 @@ export const MUTATIONS: readonly Mutation[] = [
     weight: 2,
     apply: (seed, random, options) => {
       const depth = int(random, Math.floor(options.deepNesting / 10), options.deepNesting)
-      const nested = random() < 0.5 ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth)
+      const nested =
+        random() < 0.5
+          ? '['.repeat(depth) + ']'.repeat(depth)
+          : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth)
       if (random() < 0.3) return { bytes: Buffer.from(nested) }
       return mutateJsonValues(seed, random, () => RAW_MARKER, nested)
     }
@@ -165,7 +235,8 @@ export const MUTATIONS: readonly Mutation[] = [
       // Accented text written as latin1: bytes that are not valid UTF-8.
       let text = seed.bytes.toString('utf8')
       const at = text.indexOf('"', int(random, 0, Math.max(0, text.length - 1)))
-      if (at >= 0) text = `${text.slice(0, at + 1)}Crème brûlée — naïve façade ${text.slice(at + 1)}`
+      if (at >= 0)
+        text = `${text.slice(0, at + 1)}Crème brûlée — naïve façade ${text.slice(at + 1)}`
       return { bytes: Buffer.from(text, 'latin1') }
     }
   },
@@ -179,7 +250,10 @@ export const MUTATIONS: readonly Mutation[] = [
     weight: 3,
     apply: (seed, random) => {
       const gz = gzipSync(seed.bytes)
-      return { bytes: gz.subarray(0, int(random, 2, gz.length - 1)), extension: random() < 0.5 ? '.gz' : '' }
+      return {
+        bytes: gz.subarray(0, int(random, 2, gz.length - 1)),
+        extension: random() < 0.5 ? '.gz' : ''
+      }
     }
   },
   {
@@ -199,7 +273,9 @@ export const MUTATIONS: readonly Mutation[] = [
     weight: 0.3,
     apply: (_seed, random, options) => {
       const file = options.bombFiles[Math.floor(random() * options.bombFiles.length)]
-      return file === undefined ? null : { bytes: readFileSync(file), extension: random() < 0.5 ? '.gz' : '.json' }
+      return file === undefined
+        ? null
+        : { bytes: readFileSync(file), extension: random() < 0.5 ? '.gz' : '.json' }
     }
   }
 ]
@@ -222,7 +298,12 @@ function mutateJsonValues(
     const index = int(random, 1, Math.max(1, lines.length - 2))
     const cells = (lines[index] ?? '').split(',')
     const replacement = replace('cell')
-    const cell = replacement === RAW_MARKER ? (raw ?? '') : typeof replacement === 'string' ? `"${replacement.replace(/"/g, '""')}"` : JSON.stringify(replacement ?? null)
+    const cell =
+      replacement === RAW_MARKER
+        ? (raw ?? '')
+        : typeof replacement === 'string'
+          ? `"${replacement.replace(/"/g, '""')}"`
+          : JSON.stringify(replacement ?? null)
     cells[int(random, 0, cells.length - 1)] = cell
     lines[index] = cells.join(',')
     return { bytes: Buffer.from(lines.join('\n')) }
@@ -253,16 +334,24 @@ function mutateJsonValues(
 }
 
 /** Walks to a random node of `root` and replaces it; returns the (possibly new) root. */
-function replaceRandomValue(root: unknown, random: () => number, replace: (value: unknown) => unknown): unknown {
+function replaceRandomValue(
+  root: unknown,
+  random: () => number,
+  replace: (value: unknown) => unknown
+): unknown {
   // Collect nodes breadth-first (bounded), then pick one, favouring deeper ones a little.
-  const nodes: { parent: Record<string, unknown> | unknown[] | null; key: string | number; value: unknown }[] = [
-    { parent: null, key: 0, value: root }
-  ]
+  const nodes: {
+    parent: Record<string, unknown> | unknown[] | null
+    key: string | number
+    value: unknown
+  }[] = [{ parent: null, key: 0, value: root }]
   for (let i = 0; i < nodes.length && nodes.length < MAX_JSON_SEED_NODES; i++) {
     const value = (nodes[i] as { value: unknown }).value
-    if (Array.isArray(value)) value.forEach((child, key) => nodes.push({ parent: value, key, value: child }))
+    if (Array.isArray(value))
+      value.forEach((child, key) => nodes.push({ parent: value, key, value: child }))
     else if (typeof value === 'object' && value !== null) {
-      for (const [key, child] of Object.entries(value)) nodes.push({ parent: value as Record<string, unknown>, key, value: child })
+      for (const [key, child] of Object.entries(value))
+        nodes.push({ parent: value as Record<string, unknown>, key, value: child })
     }
   }
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -294,7 +383,9 @@ function wrongTypeFor(value: unknown, random: () => number): unknown {
     { type: 'wrong' }
   ]
   const sameType = (candidate: unknown) =>
-    typeof candidate === typeof value && Array.isArray(candidate) === Array.isArray(value) && (candidate === null) === (value === null)
+    typeof candidate === typeof value &&
+    Array.isArray(candidate) === Array.isArray(value) &&
+    (candidate === null) === (value === null)
   const different = choices.filter((candidate) => !sameType(candidate))
   return different[Math.floor(random() * different.length)]
 }
@@ -305,7 +396,11 @@ function hugeString(bytes: number, random: () => number): string {
 }
 
 /** Picks a mutation by weight and applies it to a random seed; retries until one applies. */
-export function makeFuzzCase(seeds: readonly FuzzSeed[], random: () => number, options: MutationOptions): FuzzCase {
+export function makeFuzzCase(
+  seeds: readonly FuzzSeed[],
+  random: () => number,
+  options: MutationOptions
+): FuzzCase {
   const total = MUTATIONS.reduce((sum, m) => sum + m.weight, 0)
   for (;;) {
     let pick = random() * total
@@ -330,13 +425,19 @@ function extensionOf(name: string): string {
  * reading plausible JSON until a limit stops it; `records`: the same analytics event line over and over, so every
  * record is parsed and stored until the limit.
  */
-export function writeGzipBomb(file: string, inflatedBytes: number, kind: 'string' | 'records' = 'string'): string {
+export function writeGzipBomb(
+  file: string,
+  inflatedBytes: number,
+  kind: 'string' | 'records' = 'string'
+): string {
   if (existsSync(file)) return file
   const memberBytes = 64 * 1024 * 1024
   let head: Buffer
   let fill: Buffer
   if (kind === 'string') {
-    head = Buffer.from('{"version":"2023-04-28","data":{"id":"bomb","snapshots":[{"type":4,"timestamp":1,"data":{"href":"')
+    head = Buffer.from(
+      '{"version":"2023-04-28","data":{"id":"bomb","snapshots":[{"type":4,"timestamp":1,"data":{"href":"'
+    )
     fill = Buffer.alloc(memberBytes, 0x61)
   } else {
     const line = `${JSON.stringify({ uuid: '0190bbbb-0000-7000-8000-000000000001', event: '$pageview', distinct_id: 'bomb', timestamp: '2026-10-01T00:00:00Z', properties: { $session_id: 'bomb' } })}\n`
@@ -344,7 +445,10 @@ export function writeGzipBomb(file: string, inflatedBytes: number, kind: 'string
     fill = Buffer.from(line.repeat(Math.floor(memberBytes / line.length)))
   }
   const member = gzipSync(fill, { level: 9 })
-  const members = [gzipSync(head), ...Array.from({ length: Math.max(1, Math.ceil(inflatedBytes / fill.length)) }, () => member)]
+  const members = [
+    gzipSync(head),
+    ...Array.from({ length: Math.max(1, Math.ceil(inflatedBytes / fill.length)) }, () => member)
+  ]
   writeFileSync(file, Buffer.concat(members))
   return file
 }

@@ -68,7 +68,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     hugeStringBytes: options.hugeStringBytes ?? 4 * 1024 * 1024,
     deepNesting: options.deepNesting ?? 20_000,
     bombFiles: (options.bombs ?? []).map((bomb, index) =>
-      writeGzipBomb(join(options.workDir, `bomb-${index}-${bomb.kind}.gz`), bomb.inflatedBytes, bomb.kind)
+      writeGzipBomb(
+        join(options.workDir, `bomb-${index}-${bomb.kind}.gz`),
+        bomb.inflatedBytes,
+        bomb.kind
+      )
     )
   }
   const timeoutMs = options.caseTimeoutMs ?? 30_000
@@ -85,7 +89,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   let child = startChild()
   const ready = await request(child, { type: 'baseline', dataDir, seedFiles }, 120_000)
   if (ready?.type !== 'ready') throw new Error('the fuzz child did not import the seeds')
-  if (ready.seedFailures.length > 0) throw new Error(`seeds that did not import:\n${ready.seedFailures.join('\n')}`)
+  if (ready.seedFailures.length > 0)
+    throw new Error(`seeds that did not import:\n${ready.seedFailures.join('\n')}`)
 
   for (let id = 1; id <= options.cases; id++) {
     const fuzzCase = makeFuzzCase(seeds, random, mutationOptions)
@@ -95,15 +100,27 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     // One case in eight goes through a worker thread, the path large imports take.
     const workers = random() < 0.125 ? 1 : 0
     const reply = await request(child, { type: 'case', id, file, workers, checkEvery }, timeoutMs)
-    const stats = (byMutation[fuzzCase.mutation] ??= { cases: 0, imported: 0, unchanged: 0, failed: 0 })
+    const stats = (byMutation[fuzzCase.mutation] ??= {
+      cases: 0,
+      imported: 0,
+      unchanged: 0,
+      failed: 0
+    })
     stats.cases++
     const keep = (problem: string) => {
       problems.push(`${label}: ${problem}`)
       mkdirSync(failuresDir, { recursive: true })
-      writeFileSync(join(failuresDir, `case-${id}-${fuzzCase.mutation}${fuzzCase.extension}`), fuzzCase.bytes)
+      writeFileSync(
+        join(failuresDir, `case-${id}-${fuzzCase.mutation}${fuzzCase.extension}`),
+        fuzzCase.bytes
+      )
     }
     if (reply === null || reply.type !== 'result') {
-      keep(reply === null ? `no answer in ${timeoutMs} ms, or the import process died (${describeExit(child)})` : 'unexpected reply')
+      keep(
+        reply === null
+          ? `no answer in ${timeoutMs} ms, or the import process died (${describeExit(child)})`
+          : 'unexpected reply'
+      )
       child.kill('SIGKILL')
       restarts++
       child = startChild()
@@ -118,7 +135,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         const key = foldReason(reason)
         reasons[key] = (reasons[key] ?? 0) + 1
       }
-      if (reply.changed && reply.status !== 'imported') keep(`a ${reply.status} file changed the cache`)
+      if (reply.changed && reply.status !== 'imported')
+        keep(`a ${reply.status} file changed the cache`)
       for (const problem of reply.problems) keep(`cache check: ${problem}`)
       if (reply.elapsedMs > slowestMs) {
         slowestMs = reply.elapsedMs
@@ -144,11 +162,19 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
 }
 
 function startChild(): ChildProcess {
-  return fork(CHILD_ENTRY, [], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' })
+  return fork(CHILD_ENTRY, [], {
+    execArgv: [],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    serialization: 'advanced'
+  })
 }
 
 /** Sends one request; resolves with the reply, or null on timeout or if the child exits first. */
-function request(child: ChildProcess, message: FuzzRequest, timeoutMs: number): Promise<FuzzReply | null> {
+function request(
+  child: ChildProcess,
+  message: FuzzRequest,
+  timeoutMs: number
+): Promise<FuzzReply | null> {
   return new Promise((resolve) => {
     const done = (reply: FuzzReply | null) => {
       clearTimeout(timer)

@@ -18,7 +18,11 @@ import { startWebHost, type WebHost } from '../web/web-host'
 const SECRET = `SECRET-${Math.random().toString(36).slice(2)}`
 const TOKEN = 'reliability-token-0123456789abcdefghijklmnopqrstuvwxyz'
 
-type Reply = { status: number; headers: Record<string, string | string[] | undefined>; body: string }
+type Reply = {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
 
 let temp: ReturnType<typeof createTempDir>
 let context: AppContext
@@ -38,12 +42,18 @@ beforeAll(async () => {
   const dataDir = join(temp.dir, 'data')
   context = openAppContext({ dataDir, shell: 'cli' })
   writeFileSync(join(dataDir, 'secret.txt'), SECRET)
-  await importPaths(context.db, [fixturePath('acme-small', 'recordings', '01a13484-8534-7c1d-9d8d-d9cfc50a8d47.json')], {
-    workers: 0
-  })
+  await importPaths(
+    context.db,
+    [fixturePath('acme-small', 'recordings', '01a13484-8534-7c1d-9d8d-d9cfc50a8d47.json')],
+    {
+      workers: 0
+    }
+  )
   // A poisoned asset row: its content hash names a path. The asset store must refuse it, not read the file.
   context.db
-    .prepare(`INSERT INTO assets (url, status, content_hash, mime) VALUES (?, 'fetched', ?, 'text/plain')`)
+    .prepare(
+      `INSERT INTO assets (url, status, content_hash, mime) VALUES (?, 'fetched', ?, 'text/plain')`
+    )
     .run('https://evil.test/x.txt', '../secret.txt')
   host = await startWebHost({
     api: createApi(context),
@@ -68,12 +78,22 @@ function send(
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: host.port, path, method: options.method ?? 'GET', headers: options.headers },
+      {
+        host: '127.0.0.1',
+        port: host.port,
+        path,
+        method: options.method ?? 'GET',
+        headers: options.headers
+      },
       (res) => {
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') })
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8')
+          })
         )
       }
     )
@@ -97,7 +117,14 @@ function sendRaw(text: string): Promise<string> {
 }
 
 describe('the web host without the token', () => {
-  const paths = ['/', '/index.html', '/static/app.js', '/api/invoke/app:get-info', '/api/events', '/assets?url=https://evil.test/x.txt']
+  const paths = [
+    '/',
+    '/index.html',
+    '/static/app.js',
+    '/api/invoke/app:get-info',
+    '/api/events',
+    '/assets?url=https://evil.test/x.txt'
+  ]
 
   it('refuses every route, with no token, a wrong one, a truncated one, or one for another port', async () => {
     const attempts: Record<string, string>[] = [
@@ -114,7 +141,11 @@ describe('the web host without the token', () => {
     for (const path of paths) {
       for (const headers of attempts) {
         const method = path.startsWith('/api/invoke/') ? 'POST' : 'GET'
-        const reply = await send(path, { method, headers, body: method === 'POST' ? '[]' : undefined })
+        const reply = await send(path, {
+          method,
+          headers,
+          body: method === 'POST' ? '[]' : undefined
+        })
         expect(reply.status, `${method} ${path} with ${JSON.stringify(headers)}`).toBe(401)
         expect(reply.body).not.toContain(SECRET)
       }
@@ -122,7 +153,9 @@ describe('the web host without the token', () => {
   })
 
   it('does not accept the token as a query parameter on the API, nor a wrong one on a page', async () => {
-    expect((await send(`/api/invoke/app:get-info?token=${TOKEN}`, { method: 'POST', body: '[]' })).status).toBe(401)
+    expect(
+      (await send(`/api/invoke/app:get-info?token=${TOKEN}`, { method: 'POST', body: '[]' })).status
+    ).toBe(401)
     expect((await send(`/api/events?token=${TOKEN}`)).status).toBe(401)
     const wrong = await send(`/?token=${TOKEN.slice(1)}`)
     expect(wrong.status).toBe(401)
@@ -156,7 +189,9 @@ describe('the web host with the token but from elsewhere', () => {
           headers: { cookie: cookie(), 'content-type': 'application/json', ...headers },
           body: method === 'POST' ? '[{}]' : undefined
         })
-        expect([403, 421], `${method} ${path} with ${JSON.stringify(headers)}`).toContain(reply.status)
+        expect([403, 421], `${method} ${path} with ${JSON.stringify(headers)}`).toContain(
+          reply.status
+        )
         expect(reply.body).not.toContain('01a13484')
       }
     }
@@ -165,7 +200,11 @@ describe('the web host with the token but from elsewhere', () => {
   it('answers its own origin (so the refusals above are the guards, not a broken server)', async () => {
     const reply = await send('/api/invoke/recordings:search', {
       method: 'POST',
-      headers: { cookie: cookie(), origin: `http://127.0.0.1:${host.port}`, 'content-type': 'application/json' },
+      headers: {
+        cookie: cookie(),
+        origin: `http://127.0.0.1:${host.port}`,
+        'content-type': 'application/json'
+      },
       body: '[{}]'
     })
     expect(reply.status).toBe(200)
@@ -175,7 +214,18 @@ describe('the web host with the token but from elsewhere', () => {
 
 /** Path traversal spellings: separators, dot encodings (single, double, overlong UTF-8) and targets, combined. */
 function traversalPaths(): string[] {
-  const dots = ['..', '%2e%2e', '%2E%2E', '.%2e', '%2e.', '%252e%252e', '%25252e%25252e', '%c0%ae%c0%ae', '..%00', '...']
+  const dots = [
+    '..',
+    '%2e%2e',
+    '%2E%2E',
+    '.%2e',
+    '%2e.',
+    '%252e%252e',
+    '%25252e%25252e',
+    '%c0%ae%c0%ae',
+    '..%00',
+    '...'
+  ]
   const separators = ['/', '%2f', '%2F', '\\', '%5c', '%255c', '%252f', '//', '/./']
   const targets = ['secret.txt', 'app/secret.txt', 'data/secret.txt', 'etc/passwd']
   const paths: string[] = []
@@ -219,7 +269,9 @@ describe('static files and the asset route', () => {
       if (reply.status === 200) {
         served++
         // Only real renderer files may come back (a path that resolves inside the renderer is fine).
-        expect(['<!doctype html><title>Tapedeck</title>', 'console.log("app")'], path).toContain(reply.body)
+        expect(['<!doctype html><title>Tapedeck</title>', 'console.log("app")'], path).toContain(
+          reply.body
+        )
       }
     }
     expect(served).toBeLessThan(paths.length / 10)
@@ -258,7 +310,9 @@ describe('static files and the asset route', () => {
       'data:text/plain,hi'
     ]
     for (const url of urls) {
-      const reply = await send(`/assets?url=${encodeURIComponent(url)}`, { headers: { cookie: cookie() } })
+      const reply = await send(`/assets?url=${encodeURIComponent(url)}`, {
+        headers: { cookie: cookie() }
+      })
       expect(reply.body, url).not.toContain(SECRET)
       expect(reply.status, url).not.toBe(200)
     }
@@ -276,10 +330,16 @@ describe('the API', () => {
     ]
     // Adding a watched folder and starting a sync read the folder the user names: that is their purpose, so they
     // are left out here (they stay behind the token and the origin check like every channel).
-    const channels = Object.keys(INVOKE_CHANNELS).filter((c) => c !== 'sources:add-folder' && c !== 'sync:start')
+    const channels = Object.keys(INVOKE_CHANNELS).filter(
+      (c) => c !== 'sources:add-folder' && c !== 'sync:start'
+    )
     for (const channel of channels) {
       for (const value of hostile) {
-        for (const args of [[value], [value, 0], [{ text: value, person: value, id: value, path: value }]]) {
+        for (const args of [
+          [value],
+          [value, 0],
+          [{ text: value, person: value, id: value, path: value }]
+        ]) {
           const reply = await send(`/api/invoke/${channel}`, {
             method: 'POST',
             headers: { cookie: cookie(), 'content-type': 'application/json' },
@@ -287,7 +347,10 @@ describe('the API', () => {
           })
           expect(reply.body, `${channel} ${JSON.stringify(args)}`).not.toContain(SECRET)
           expect(reply.body).not.toMatch(/root:.*:0:0:/)
-          expect(reply.status, `${channel} ${JSON.stringify(args)}: ${reply.body.slice(0, 200)}`).not.toBe(500)
+          expect(
+            reply.status,
+            `${channel} ${JSON.stringify(args)}: ${reply.body.slice(0, 200)}`
+          ).not.toBe(500)
         }
       }
     }
@@ -296,11 +359,23 @@ describe('the API', () => {
   it('refuses other methods, oversized bodies and unknown channels', async () => {
     const headers = { cookie: cookie(), 'content-type': 'application/json' }
     expect((await send('/api/invoke/app:get-info', { method: 'GET', headers })).status).toBe(405)
-    expect((await send('/api/invoke/app:get-info', { method: 'PUT', headers, body: '[]' })).status).toBe(405)
-    expect((await send('/api/invoke/__proto__', { method: 'POST', headers, body: '[]' })).status).toBe(404)
-    expect((await send('/api/invoke/constructor', { method: 'POST', headers, body: '[]' })).status).toBe(404)
-    expect((await send('/api/invoke/%E0%A4%A', { method: 'POST', headers, body: '[]' })).status).toBe(400)
-    const huge = await send('/api/invoke/recordings:search', { method: 'POST', headers, body: `[{"text":"${'a'.repeat(2 * 1024 * 1024)}"}]` })
+    expect(
+      (await send('/api/invoke/app:get-info', { method: 'PUT', headers, body: '[]' })).status
+    ).toBe(405)
+    expect(
+      (await send('/api/invoke/__proto__', { method: 'POST', headers, body: '[]' })).status
+    ).toBe(404)
+    expect(
+      (await send('/api/invoke/constructor', { method: 'POST', headers, body: '[]' })).status
+    ).toBe(404)
+    expect(
+      (await send('/api/invoke/%E0%A4%A', { method: 'POST', headers, body: '[]' })).status
+    ).toBe(400)
+    const huge = await send('/api/invoke/recordings:search', {
+      method: 'POST',
+      headers,
+      body: `[{"text":"${'a'.repeat(2 * 1024 * 1024)}"}]`
+    })
     expect(huge.status).toBe(413)
     expect((await send('/', { method: 'DELETE', headers })).status).toBe(405)
   })

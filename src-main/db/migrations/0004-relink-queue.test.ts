@@ -11,9 +11,14 @@ describe('migration 0004 (relink queue)', () => {
     )
     insert.run(1024, 'linked')
     insert.run(2048, 'never-relinked')
-    db.prepare(`INSERT INTO recordings_fts (rowid, people, urls, console, exceptions, tags, events) VALUES (1024, 'a', '', '', '', '', '')`).run()
+    db.prepare(
+      `INSERT INTO recordings_fts (rowid, people, urls, console, exceptions, tags, events) VALUES (1024, 'a', '', '', '', '', '')`
+    ).run()
 
-    migrate(db, MIGRATIONS.filter((m) => m.version <= 4))
+    migrate(
+      db,
+      MIGRATIONS.filter((m) => m.version <= 4)
+    )
 
     expect(db.pragma('user_version', { simple: true })).toBe(4)
     expect({
@@ -23,6 +28,8 @@ describe('migration 0004 (relink queue)', () => {
       queue: [{ kind: 'recording', id: 'never-relinked' }],
       recordings: ['linked', 'never-relinked']
     })
-    expect(() => db.prepare(`INSERT INTO relink_queue (kind, id) VALUES ('person', 'x')`).run()).toThrow(/CHECK/)
+    expect(() =>
+      db.prepare(`INSERT INTO relink_queue (kind, id) VALUES ('person', 'x')`).run()
+    ).toThrow(/CHECK/)
   })
 })
