@@ -1,6 +1,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { once } from 'node:events'
+import { createRandom } from './generate-long-recording'
 
 /**
  * Writes synthetic PostHog V2 exports shaped like real ones: a Meta + full snapshot of a few thousand nodes per
@@ -15,16 +16,6 @@ export type GenerateOptions = {
   /** Pretty-print like PostHog's UI download (3× larger files). */
   pretty?: boolean
   seed?: number
-}
-
-function createRandom(seed: number) {
-  let state = seed >>> 0 || 1
-  return () => {
-    state ^= state << 13
-    state ^= state >>> 17
-    state ^= state << 5
-    return (state >>> 0) / 4294967296
-  }
 }
 
 function uuidFrom(random: () => number): string {

@@ -150,7 +150,6 @@ type TopContext = {
   hadResults: boolean
   props: Map<string, unknown>
   builder: RecordingBuilder | null
-  format: string | null
 }
 
 /** Routes parsed records to builders and batches for one file. */
@@ -195,7 +194,7 @@ class FileContext {
     const depth = path.length
     if (depth === 0) {
       if (kind === 'scalar') return 'capture'
-      this.top = { kind, hadResults: false, props: new Map(), builder: null, format: null }
+      this.top = { kind, hadResults: false, props: new Map(), builder: null }
       return 'descend'
     }
     if (kind === 'scalar') return 'capture'
@@ -245,8 +244,9 @@ class FileContext {
     if (isSnapshotItem) {
       const windowId = a === 'snapshotsByWindowId' ? b : a === 'data' && b === 'snapshotsByWindowId' ? c : undefined
       if (!top.builder) {
-        top.format = a === 'data' ? (b === 'snapshots' ? 'posthog-export' : 'posthog-export-v1') : 'posthog-pre-v1'
-        top.builder = this.newBuilder(top.format)
+        top.builder = this.newBuilder(
+          a === 'data' ? (b === 'snapshots' ? 'posthog-export' : 'posthog-export-v1') : 'posthog-pre-v1'
+        )
       }
       addSnapshotItem(top.builder, value, windowId, text)
       return

@@ -1,22 +1,14 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useRef } from 'react'
+import { useDebouncedSearch } from '../../components/search-field'
 
 const DEBOUNCE_MS = 120
 
 /** The full-text search field ("Search recordings"): types freely, applies after a short pause or on Enter. */
 export function SearchBox({ value, onChange }: { value: string; onChange: (text: string) => void }) {
-  const [text, setText] = useState(value)
-  const [appliedValue, setAppliedValue] = useState(value)
-  const timer = useRef<number | undefined>(undefined)
+  const search = useDebouncedSearch(value, onChange, DEBOUNCE_MS)
   const input = useRef<HTMLInputElement>(null)
 
-  // Follow the URL when it changes from outside (back/forward, a saved view).
-  if (value !== appliedValue) {
-    setAppliedValue(value)
-    setText(value)
-  }
-
-  useEffect(() => () => window.clearTimeout(timer.current), [])
-
+  // `/` focuses the search from anywhere but another field.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target instanceof Element ? event.target : null
@@ -31,11 +23,6 @@ export function SearchBox({ value, onChange }: { value: string; onChange: (text:
     return () => window.removeEventListener('keydown', onKey)
   }, [])
 
-  const apply = (next: string) => {
-    window.clearTimeout(timer.current)
-    if (next !== value) onChange(next)
-  }
-
   return (
     <div className="search-box">
       <svg className="search-icon" viewBox="0 0 16 16" aria-hidden="true">
@@ -48,21 +35,8 @@ export function SearchBox({ value, onChange }: { value: string; onChange: (text:
         className="input search-input"
         aria-label="Search recordings"
         placeholder="Email, name, URL, console text, error…"
-        value={text}
         spellCheck={false}
-        onChange={(event) => {
-          const next = event.target.value
-          setText(next)
-          window.clearTimeout(timer.current)
-          timer.current = window.setTimeout(() => apply(next), DEBOUNCE_MS)
-        }}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter') apply(text)
-          if (event.key === 'Escape' && text) {
-            setText('')
-            apply('')
-          }
-        }}
+        {...search}
       />
       <kbd className="search-hint" aria-hidden="true">
         /
