@@ -3,6 +3,7 @@ import { migration0001 } from './0001-initial'
 import { migration0002 } from './0002-sources'
 import { migration0003 } from './0003-assets'
 import { migration0004 } from './0004-relink-queue'
+import { migration0005 } from './0005-analytics-snapshots'
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004]
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005]
