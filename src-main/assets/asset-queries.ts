@@ -56,21 +56,37 @@ export function insertRecordingAssets(
   urls: Iterable<string>,
   nowMs: number = Date.now()
 ): void {
-  const link = db.prepare(
-    `INSERT OR IGNORE INTO recording_assets (recording_id, url) VALUES (?, ?)`
-  )
-  const queue = db.prepare(`INSERT OR IGNORE INTO assets (url) VALUES (?)`)
-  const markScanned = db.prepare(
-    `INSERT INTO recording_asset_scans (recording_id, scanned_at_ms) VALUES (?, ?)
-     ON CONFLICT (recording_id) DO UPDATE SET scanned_at_ms = excluded.scanned_at_ms`
-  )
+  const statements = assetStatements(db)
+  // One statement per table over a JSON array: an import links thousands of URLs, and a call per URL costs more
+  // than the insert itself.
+  const list = JSON.stringify(Array.isArray(urls) ? urls : [...urls])
   db.transaction(() => {
-    for (const url of urls) {
-      link.run(recordingId, url)
-      queue.run(url)
-    }
-    markScanned.run(recordingId, nowMs)
+    statements.link.run(recordingId, list)
+    statements.queue.run(list)
+    statements.markScanned.run(recordingId, nowMs)
   })()
+}
+
+type AssetStatements = ReturnType<typeof prepareAssetStatements>
+const statementsByDb = new WeakMap<WritableDb, AssetStatements>()
+
+function assetStatements(db: WritableDb): AssetStatements {
+  let statements = statementsByDb.get(db)
+  if (!statements) statementsByDb.set(db, (statements = prepareAssetStatements(db)))
+  return statements
+}
+
+function prepareAssetStatements(db: WritableDb) {
+  return {
+    link: db.prepare(
+      `INSERT OR IGNORE INTO recording_assets (recording_id, url) SELECT ?, value FROM json_each(?)`
+    ),
+    queue: db.prepare(`INSERT OR IGNORE INTO assets (url) SELECT value FROM json_each(?)`),
+    markScanned: db.prepare(
+      `INSERT INTO recording_asset_scans (recording_id, scanned_at_ms) VALUES (?, ?)
+       ON CONFLICT (recording_id) DO UPDATE SET scanned_at_ms = excluded.scanned_at_ms`
+    )
+  }
 }
 
 /**

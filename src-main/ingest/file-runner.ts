@@ -5,27 +5,51 @@ import { importFile, type FileMessage, type FileResult } from './import-file'
 
 /** Runs `importFile` for one file at a time per lane, on this thread or in worker threads. */
 export type FileRunner = {
+  /** How many files may be in flight at once (the number of lanes the caller should run). */
   concurrency: number
-  run(path: string, sizeBytes: number, handle: (message: FileMessage) => Promise<void>): Promise<FileResult>
+  run(
+    path: string,
+    sizeBytes: number,
+    handle: (message: FileMessage) => Promise<void>
+  ): Promise<FileResult>
   close(): Promise<void>
 }
 
-/** Messages between the import service and an import worker. */
-export type WorkerRequest = { type: 'run'; path: string; sizeBytes: number } | { type: 'ack' }
+/** Messages between the import service and an import worker; `id` names one file's run. */
+export type WorkerRequest =
+  | { type: 'run'; id: number; path: string; sizeBytes: number }
+  | { type: 'ack' }
+  | { type: 'cancel'; id: number }
 export type WorkerReply =
-  | { type: 'message'; message: FileMessage }
-  | { type: 'done'; result: FileResult }
-  | { type: 'error'; name: string; code: ImportErrorCode | null; message: string }
+  | { type: 'started'; id: number }
+  | { type: 'message'; id: number; message: FileMessage }
+  | { type: 'done'; id: number; result: FileResult }
+  | { type: 'error'; id: number; name: string; code: ImportErrorCode | null; message: string }
+
+/**
+ * How many messages (prepared recordings, event batches) a worker may send before the writer has stored them.
+ * Two lets a worker parse the next recording while the writer stores the last one, and bounds the memory held in
+ * messages nobody has stored yet.
+ */
+export const UNACKED_MESSAGES = 2
+
+/** Files queued per worker: the next one starts as soon as the last is parsed, not when it is committed. */
+const RUNS_PER_WORKER = 2
 
 /**
  * Creates a runner with `workers` worker threads (0: parse on this thread).
  *
  * Parsing, decompression and chunk compression happen in the workers; the caller's `handle` (the SQLite writes)
- * runs on this thread, and each worker waits for it between messages, so memory stays bounded.
+ * runs on this thread, one message at a time per worker and in the order sent, and a worker that is
+ * `UNACKED_MESSAGES` ahead of the writer waits, so memory stays bounded.
  */
 export async function createFileRunner(workers: number): Promise<FileRunner> {
   if (workers <= 0) {
-    return { concurrency: 1, run: (path, size, handle) => importFile(path, size, handle), close: async () => {} }
+    return {
+      concurrency: 1,
+      run: (path, size, handle) => importFile(path, size, handle),
+      close: async () => {}
+    }
   }
   const pool: PooledWorker[] = []
   try {
@@ -35,10 +59,9 @@ export async function createFileRunner(workers: number): Promise<FileRunner> {
     return createFileRunner(0)
   }
   return {
-    concurrency: pool.length,
+    concurrency: pool.length * RUNS_PER_WORKER,
     async run(path, sizeBytes, handle) {
-      const worker = pool.find((w) => !w.busy)
-      if (!worker) throw new Error('no idle import worker (more lanes than workers)')
+      const worker = pool.reduce((best, w) => (w.inFlight < best.inFlight ? w : best))
       return worker.run(path, sizeBytes, handle)
     },
     async close() {
@@ -58,13 +81,21 @@ export function resolveWorkerUrl(moduleUrl: string = import.meta.url, env = proc
     : new URL('./import-worker.js', moduleUrl)
 }
 
+type Run = {
+  id: number
+  path: string
+  sizeBytes: number
+  started: boolean
+  handle: (message: FileMessage) => Promise<void>
+  resolve: (result: FileResult) => void
+  reject: (error: Error) => void
+}
+
 class PooledWorker {
-  busy = false
-  private current: {
-    handle: (message: FileMessage) => Promise<void>
-    resolve: (result: FileResult) => void
-    reject: (error: Error) => void
-  } | null = null
+  private readonly runs = new Map<number, Run>()
+  private nextId = 1
+  /** Replies are handled one after another: a file's messages are stored in order, and before its `done`. */
+  private replies: Promise<void> = Promise.resolve()
 
   private constructor(private worker: Worker) {
     this.attach()
@@ -79,61 +110,101 @@ class PooledWorker {
     return new PooledWorker(worker)
   }
 
-  private attach(): void {
-    this.worker.on('message', (reply: WorkerReply) => void this.onReply(reply))
-    this.worker.on('error', (error) => this.fail(new Error(`import worker crashed: ${error.message}`)))
-    this.worker.on('exit', (code) => {
-      if (this.current) this.fail(new Error(`import worker exited (code ${code})`))
-    })
+  get inFlight(): number {
+    return this.runs.size
   }
 
-  private async onReply(reply: WorkerReply): Promise<void> {
-    const current = this.current
-    if (!current) return
-    if (reply.type === 'message') {
-      try {
-        await current.handle(reply.message)
-        if (reply.message.type !== 'progress') this.worker.postMessage({ type: 'ack' } satisfies WorkerRequest)
-      } catch (error) {
-        this.fail(error as Error, true)
-      }
-      return
-    }
-    this.current = null
-    this.busy = false
-    if (reply.type === 'done') current.resolve(reply.result)
-    else {
-      const error = reply.code ? new ImportError(reply.code, reply.message) : new Error(reply.message)
-      error.name = reply.name
-      current.reject(error)
-    }
-  }
-
-  /** The current file failed outside the worker's control: reject it and replace the worker. */
-  private fail(error: Error, restart = true): void {
-    const current = this.current
-    this.current = null
-    this.busy = false
-    current?.reject(error)
-    if (restart) {
-      const old = this.worker
-      old.removeAllListeners()
-      void old.terminate()
-      this.worker = new Worker(resolveWorkerUrl())
-      this.attach()
-    }
-  }
-
-  run(path: string, sizeBytes: number, handle: (message: FileMessage) => Promise<void>): Promise<FileResult> {
-    this.busy = true
+  run(
+    path: string,
+    sizeBytes: number,
+    handle: (message: FileMessage) => Promise<void>
+  ): Promise<FileResult> {
     return new Promise<FileResult>((resolve, reject) => {
-      this.current = { handle, resolve, reject }
-      this.worker.postMessage({ type: 'run', path, sizeBytes } satisfies WorkerRequest)
+      const run: Run = {
+        id: this.nextId++,
+        path,
+        sizeBytes,
+        started: false,
+        handle,
+        resolve,
+        reject
+      }
+      this.runs.set(run.id, run)
+      this.send(run)
     })
   }
 
   async close(): Promise<void> {
     this.worker.removeAllListeners()
     await this.worker.terminate()
+  }
+
+  private send(run: Run): void {
+    this.post({ type: 'run', id: run.id, path: run.path, sizeBytes: run.sizeBytes })
+  }
+
+  private post(request: WorkerRequest): void {
+    this.worker.postMessage(request)
+  }
+
+  private attach(): void {
+    const worker = this.worker
+    worker.on('message', (reply: WorkerReply) => {
+      this.replies = this.replies.then(() => this.onReply(reply))
+    })
+    worker.on('error', (error) => this.crashed(worker, `import worker crashed: ${error.message}`))
+    worker.on('exit', (code) => this.crashed(worker, `import worker exited (code ${code})`))
+  }
+
+  private async onReply(reply: WorkerReply): Promise<void> {
+    const run = this.runs.get(reply.id)
+    if (reply.type === 'started') {
+      if (run) run.started = true
+      return
+    }
+    if (reply.type === 'message') {
+      const needsAck = reply.message.type !== 'progress'
+      // A run that already failed here (its store threw) is being cancelled: its late messages are only acked.
+      if (run) {
+        try {
+          await run.handle(reply.message)
+        } catch (error) {
+          this.runs.delete(run.id)
+          this.post({ type: 'cancel', id: run.id })
+          run.reject(error as Error)
+        }
+      }
+      if (needsAck) this.post({ type: 'ack' })
+      return
+    }
+    if (!run) return
+    this.runs.delete(run.id)
+    if (reply.type === 'done') run.resolve(reply.result)
+    else {
+      const error = reply.code
+        ? new ImportError(reply.code, reply.message)
+        : new Error(reply.message)
+      error.name = reply.name
+      run.reject(error)
+    }
+  }
+
+  /**
+   * The worker died (out of memory on a hostile file, a native crash): the file it was parsing fails with the
+   * reason, and files queued behind it go to a fresh worker.
+   */
+  private crashed(worker: Worker, reason: string): void {
+    if (worker !== this.worker) return
+    worker.removeAllListeners()
+    void worker.terminate()
+    this.worker = new Worker(resolveWorkerUrl())
+    this.replies = Promise.resolve()
+    this.attach()
+    for (const run of [...this.runs.values()]) {
+      if (run.started) {
+        this.runs.delete(run.id)
+        run.reject(new Error(reason))
+      } else this.send(run)
+    }
   }
 }

@@ -23,7 +23,8 @@ export type FileMessage =
 
 export type FileKind = 'recording' | 'events' | 'persons' | 'unknown'
 
-export type FileResult = { kind: FileKind; format: string; warnings: string[] }
+/** `contentHash`: sha256 (hex) of the file's bytes as stored on disk, computed while reading it. */
+export type FileResult = { kind: FileKind; format: string; warnings: string[]; contentHash: string }
 
 /** Sends a message to the store; resolves when the store is ready for more (back-pressure). */
 export type EmitMessage = (message: FileMessage) => Promise<void>
@@ -63,7 +64,12 @@ export async function importFile(path: string, sizeBytes: number, emit: EmitMess
   }
 
   const utf8 = new Utf8Check()
-  for await (const chunk of readInputBytes(path, sizeBytes, { onBytesRead: (n) => (pendingProgress += n) })) {
+  const hash = createHash('sha256')
+  const reading = readInputBytes(path, sizeBytes, {
+    onBytesRead: (n) => (pendingProgress += n),
+    onRawChunk: (chunk) => hash.update(chunk)
+  })
+  for await (const chunk of reading) {
     if (mode === null) {
       sniff.push(chunk)
       sniffBytes += chunk.length
@@ -92,7 +98,7 @@ export async function importFile(path: string, sizeBytes: number, emit: EmitMess
   const result = context.finish()
   await context.drain()
   if (pendingProgress > 0) await emit({ type: 'progress', bytes: pendingProgress })
-  return result
+  return { ...result, contentHash: hash.digest('hex') }
 
   async function feed(chunk: Buffer): Promise<void> {
     // After detectTextKind has named binary and UTF-16 files: what reaches the parsers must be UTF-8.
@@ -502,7 +508,7 @@ class FileContext {
   }
 
   /** Called once the input has ended: completes what is pending and says what the file was. */
-  finish(): FileResult {
+  finish(): Omit<FileResult, 'contentHash'> {
     if (this.streamBuilder) {
       const meta = this.streamMeta
       if (meta) {

@@ -296,3 +296,20 @@ describe('bad input', () => {
     expect(again.files).toEqual({ imported: 0, unchanged: 1, failed: 0 })
   })
 })
+
+describe('content hashes', () => {
+  it('hashes a new file while parsing it, and knows a copy of it under another name', async () => {
+    const { createHash } = await import('node:crypto')
+    const original = join(temp.dir, 'original.json')
+    copyFileSync(join(ACME, `recordings/${VARIANT_SESSION}.json`), original)
+    const sha256 = createHash('sha256').update(readFileSync(original)).digest('hex')
+    await importPaths(db, [original])
+    expect(db.prepare(`SELECT content_hash FROM imports WHERE path = ?`).pluck().get(original)).toBe(sha256)
+    expect(db.prepare(`SELECT content_hash FROM recordings WHERE id = ?`).pluck().get(VARIANT_SESSION)).toBe(sha256)
+
+    const copy = join(temp.dir, 'copy-of-original.json')
+    copyFileSync(original, copy)
+    const again = await importPaths(db, [copy])
+    expect(again.files).toEqual({ imported: 0, unchanged: 1, failed: 0 })
+  })
+})

@@ -76,14 +76,25 @@ async function importPathsUnchecked(
   const progress: ImportProgress = { filesDone: 0, filesTotal: unique.length, bytesDone: 0, bytesTotal, currentFile: null }
   const report = () => options.onProgress?.({ ...progress })
 
-  const toImport: (InputFile & { contentHash: string })[] = []
-  for (const file of unique) {
+  // A file's hash is needed before its import only to find the same content under another name (a copy, a
+  // re-download), and such a file has the same size as one already imported or as another file of this run. Every
+  // other file is hashed by the parser while it reads it, rather than read twice.
+  const changed = unique.filter((file) => {
+    if (!log.isUnchangedByStat(file)) return true
+    outcomes.push(log.recordUnchanged(file, null, now()))
+    progress.filesDone++
+    progress.bytesDone += file.sizeBytes
+    report()
+    return false
+  })
+  const importedSizes = log.importedSizes()
+  const runSizes = new Map<number, number>()
+  for (const file of changed) runSizes.set(file.sizeBytes, (runSizes.get(file.sizeBytes) ?? 0) + 1)
+  const toImport: (InputFile & { contentHash: string | null })[] = []
+  for (const file of changed) {
     options.signal?.throwIfAborted()
-    if (log.isUnchangedByStat(file)) {
-      outcomes.push(log.recordUnchanged(file, null, now()))
-      progress.filesDone++
-      progress.bytesDone += file.sizeBytes
-      report()
+    if (runSizes.get(file.sizeBytes) === 1 && !importedSizes.has(file.sizeBytes)) {
+      toImport.push({ ...file, contentHash: null })
       continue
     }
     let contentHash: string
@@ -170,7 +181,7 @@ async function importOneFile(
   log: ImportLog,
   runner: FileRunner,
   writeLock: Lock,
-  file: InputFile & { contentHash: string },
+  file: InputFile & { contentHash: string | null },
   changes: ChangeSet,
   now: () => number,
   onBytes: (bytes: number) => void
@@ -179,6 +190,7 @@ async function importOneFile(
   const counts = { recordings: 0, events: 0, persons: 0 }
   const fileChanges = createChangeSet()
   const warnings: string[] = []
+  const storedIds: string[] = []
   const begin = async () => {
     if (release) return
     release = await writeLock.acquire()
@@ -193,6 +205,7 @@ async function importOneFile(
     if (message.type === 'recording') {
       const outcome = store.storeRecording(message.recording, { path: file.path, contentHash: file.contentHash }, fileChanges, now())
       counts.recordings++
+      if (outcome !== 'kept') storedIds.push(message.recording.id)
       if (outcome === 'kept') {
         warnings.push(
           `the cache already holds an export of session ${message.recording.id} that is as complete or more; kept it`
@@ -231,7 +244,13 @@ async function importOneFile(
   }
   try {
     await begin()
-    const outcome = log.recordImported(file, file.contentHash, result, counts, [...warnings, ...result.warnings], now())
+    const contentHash = file.contentHash ?? result.contentHash
+    // Hashed before and after: a file rewritten in between (a download still being written) is said to be.
+    if (file.contentHash !== null && file.contentHash !== result.contentHash) {
+      warnings.push('the file changed while it was being imported; import it again to read the new content')
+    }
+    if (file.contentHash === null) log.setRecordingsHash(storedIds, contentHash)
+    const outcome = log.recordImported(file, contentHash, result, counts, [...warnings, ...result.warnings], now())
     // Queued in the same transaction: if the run dies before its final relink, the next run relinks this file's data.
     queueRelink(db, fileChanges)
     db.exec('COMMIT')
@@ -361,6 +380,10 @@ function createImportLog(db: WritableDb) {
   const byHash = db.prepare<[string], { one: number }>(
     `SELECT 1 AS one FROM imports WHERE content_hash = ? AND status = 'imported' LIMIT 1`
   )
+  const recordingHash = db.prepare(`UPDATE recordings SET content_hash = ? WHERE id = ?`)
+  const importedSizes = db
+    .prepare<[], number>(`SELECT DISTINCT size_bytes FROM imports WHERE status = 'imported'`)
+    .pluck()
   const insert = db.prepare(`
     INSERT INTO imports (path, size_bytes, mtime_ms, content_hash, kind, format, status, reason, warnings,
                          recordings, events, persons, started_at_ms, finished_at_ms)
@@ -390,6 +413,14 @@ function createImportLog(db: WritableDb) {
   return {
     isUnchangedByStat(file: InputFile): boolean {
       return byStat.get(file.path, file.sizeBytes, file.mtimeMs) !== undefined
+    },
+    /** Names the file the recordings came from by its hash once the parse has computed it. */
+    setRecordingsHash(recordingIds: readonly string[], contentHash: string): void {
+      for (const id of recordingIds) recordingHash.run(contentHash, id)
+    },
+    /** The sizes of the files imported before (a file of another size cannot hold the same content). */
+    importedSizes(): Set<number> {
+      return new Set(importedSizes.all())
     },
     isUnchangedByHash(contentHash: string): boolean {
       return byHash.get(contentHash) !== undefined

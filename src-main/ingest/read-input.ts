@@ -7,6 +7,8 @@ export type ReadInputOptions = {
   chunkBytes?: number
   /** Called with the number of bytes read from disk (compressed bytes for .gz files) after every read. */
   onBytesRead?: (bytes: number) => void
+  /** Called with every chunk as read from disk (compressed for .gz files), e.g. to hash the file on the way. */
+  onRawChunk?: (chunk: Buffer) => void
   /**
    * Largest decompressed size a gzip file may have before it is treated as a bomb, as a multiple of its compressed
    * size (and at least `minBombBytes`).
@@ -40,6 +42,7 @@ export async function* readInputBytes(
   const firstResult = await rawIterator.next()
   if (firstResult.done) return
   first = firstResult.value
+  options.onRawChunk?.(first)
   options.onBytesRead?.(first.length)
   const isGzip = first.length >= 2 && first[0] === GZIP_MAGIC_0 && first[1] === GZIP_MAGIC_1
   if (!isGzip) {
@@ -47,6 +50,7 @@ export async function* readInputBytes(
     for (;;) {
       const next = await rawIterator.next()
       if (next.done) return
+      options.onRawChunk?.(next.value)
       options.onBytesRead?.(next.value.length)
       yield next.value
     }
@@ -74,6 +78,7 @@ export async function* readInputBytes(
         if (gunzip.destroyed) return
         const next = await rawIterator.next()
         if (next.done) break
+        options.onRawChunk?.(next.value)
         options.onBytesRead?.(next.value.length)
         if (!gunzip.write(next.value)) await writable()
       }

@@ -439,6 +439,31 @@ function unionLength(spans: { startMs: number; endMs: number }[]): number {
   return total
 }
 
+/**
+ * One growing buffer per thread that every chunk's JSON is encoded into before compression: encoding into memory
+ * already touched is several times faster on first-touch-slow machines than a fresh `Buffer.from` per chunk, and
+ * skips building the joined string.
+ */
+let scratch = Buffer.allocUnsafeSlow(4 * CHUNK_TARGET_BYTES)
+const MAX_SCRATCH_BYTES = 16 * 1024 * 1024
+
+function encodeChunk(entries: Entry[]): Buffer {
+  let capacity = 2
+  for (const entry of entries) capacity += 3 * entry.text.length + 1
+  // A chunk with a huge full snapshot gets a buffer of its own rather than keeping one that size for good.
+  let target = scratch
+  if (capacity > MAX_SCRATCH_BYTES) target = Buffer.allocUnsafeSlow(capacity)
+  else if (scratch.length < capacity) target = scratch = Buffer.allocUnsafeSlow(Math.max(capacity, 2 * scratch.length))
+  let offset = 0
+  target[offset++] = 0x5b // [
+  for (let i = 0; i < entries.length; i++) {
+    if (i > 0) target[offset++] = 0x2c // ,
+    offset += target.write(entries[i].text, offset)
+  }
+  target[offset++] = 0x5d // ]
+  return target.subarray(0, offset)
+}
+
 function buildChunks(windows: WindowAccumulator[]): PreparedChunk[] {
   const chunks: PreparedChunk[] = []
   for (const window of windows) {
@@ -446,8 +471,7 @@ function buildChunks(windows: WindowAccumulator[]): PreparedChunk[] {
     let bytes = 0
     const flush = () => {
       if (current.length === 0) return
-      const json = '[' + current.map((e) => e.text).join(',') + ']'
-      const raw = Buffer.from(json, 'utf8')
+      const raw = encodeChunk(current)
       chunks.push({
         seq: chunks.length,
         windowId: window.id,
