@@ -106,3 +106,15 @@ export function useAppLocation(): AppLocation {
 export function hrefFor(target: string): string {
   return `#${target.startsWith('/') ? target : `/${target}`}`
 }
+
+const lastTargets = new Map<string, string>()
+
+/** Remembers the target a screen last showed (the list with its filters), for "back to the list" links elsewhere. */
+export function rememberTarget(path: string, target: string): void {
+  lastTargets.set(path, target)
+}
+
+/** The target `path` last showed (with its query), or `path` itself when it has not been shown yet. */
+export function lastTargetFor(path: string): string {
+  return lastTargets.get(path) ?? path
+}

@@ -1,8 +1,16 @@
 /** Display formatting shared by the screens. Pure functions: times are epoch ms, durations ms. */
 
-/** `1:05`, `12:09`, `1:02:03` (a playback clock; rounds down to the second). */
+/**
+ * Whole seconds of a duration, the one rounding rule every time display uses (clock, list, header): down, like a
+ * playback clock, so a 54.6 s recording is `54s` in the list and ends at `0:54` in the player.
+ */
+export function wholeSeconds(ms: number): number {
+  return Number.isFinite(ms) ? Math.max(0, Math.floor(ms / 1000)) : 0
+}
+
+/** `1:05`, `12:09`, `1:02:03` (a playback clock; whole seconds by `wholeSeconds`). */
 export function formatClock(ms: number): string {
-  const totalSeconds = Math.max(0, Math.floor(ms / 1000))
+  const totalSeconds = wholeSeconds(ms)
   const hours = Math.floor(totalSeconds / 3600)
   const minutes = Math.floor((totalSeconds % 3600) / 60)
   const seconds = totalSeconds % 60
@@ -10,10 +18,10 @@ export function formatClock(ms: number): string {
   return `${hours > 0 ? `${hours}:` : ''}${mm}:${String(seconds).padStart(2, '0')}`
 }
 
-/** A compact duration: `45s`, `3m 05s`, `2h 04m`, `<1s`. */
+/** A compact duration: `45s`, `3m 05s`, `2h 04m`, `<1s` (whole seconds by `wholeSeconds`, as the clock). */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 1000) return ms > 0 ? '<1s' : '0s'
-  const totalSeconds = Math.round(ms / 1000)
+  const totalSeconds = wholeSeconds(ms)
   const hours = Math.floor(totalSeconds / 3600)
   const minutes = Math.floor((totalSeconds % 3600) / 60)
   const seconds = totalSeconds % 60

@@ -1,6 +1,6 @@
 import { memo, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react'
 import { formatClock } from '../../components/format'
-import { SPEEDS, usePlayer, usePlayerStore, type Speed } from './player-store'
+import { FRAME_MS, SPEEDS, usePlayer, usePlayerStore, type Speed } from './player-store'
 import { buildMarkers, findInactiveSpans, thinMarkers, type Marker } from './timeline'
 
 /** Play/pause, time, speed, skip-inactivity, and the seek bar with its markers. */
@@ -15,6 +15,7 @@ export function PlayerControlBar() {
   const store = usePlayerStore()
   const isPlaying = engineState === 'playing' || engineState === 'buffering'
   const isBroken = usePlayer((s) => s.isUnplayable)
+  const speedPickedByPointer = useRef(false)
 
   return (
     <div className="control-bar">
@@ -76,7 +77,13 @@ export function PlayerControlBar() {
           className="select speed-select"
           aria-label="Playback speed"
           value={speed}
-          onChange={(event) => store.getState().setSpeed(Number(event.target.value) as Speed)}
+          onChange={(event) => {
+            store.getState().setSpeed(Number(event.target.value) as Speed)
+            // Picked with the mouse: hand the keys back to the player (a focused select keeps ←/→ and 1–6 for itself).
+            if (speedPickedByPointer.current) event.currentTarget.blur()
+          }}
+          onPointerDown={() => (speedPickedByPointer.current = true)}
+          onKeyDown={() => (speedPickedByPointer.current = false)}
         >
           {SPEEDS.map((s, index) => (
             <option key={s} value={s}>
@@ -170,8 +177,9 @@ function SeekBar() {
       onPointerLeave={() => setHoverMs(null)}
       onKeyDown={(event) => {
         if (event.key === 'ArrowLeft' || event.key === 'ArrowRight') event.stopPropagation()
-        if (event.key === 'ArrowLeft') store.getState().seekBy(event.shiftKey ? -1000 : -5000)
-        if (event.key === 'ArrowRight') store.getState().seekBy(event.shiftKey ? 1000 : 5000)
+        // The same steps as the player's shortcuts: 5 s, or one frame with shift.
+        if (event.key === 'ArrowLeft') store.getState().seekBy(event.shiftKey ? -FRAME_MS : -5000)
+        if (event.key === 'ArrowRight') store.getState().seekBy(event.shiftKey ? FRAME_MS : 5000)
         if (event.key === 'Home') store.getState().seekToOffset(0)
         if (event.key === 'End') store.getState().seekToOffset(durationMs)
       }}

@@ -3,7 +3,7 @@ import type { RecordingDetail, RecordingId } from '@shared/domain'
 import { describeError, desktop } from '../../api-client'
 import { useScreenReady } from '../../app/app-store'
 import type { RouteProps } from '../../app/route-types'
-import { hrefFor } from '../../app/router'
+import { hrefFor, lastTargetFor } from '../../app/router'
 import { EmptyState } from '../../components/empty-state'
 import { useRecordingListStore } from '../recordings/recording-list-store'
 import { Player } from './player'
@@ -50,7 +50,7 @@ export function PlayerScreen({ params, search }: RouteProps) {
   return (
     <div className="screen" data-testid="player-screen">
       <header className="screen-header">
-        <a className="button button-quiet" href={hrefFor('/recordings')}>
+        <a className="button button-quiet" href={hrefFor(lastTargetFor('/recordings'))}>
           ← Recordings
         </a>
       </header>
@@ -65,7 +65,7 @@ export function PlayerScreen({ params, search }: RouteProps) {
             made on another machine.
           </p>
           <p>
-            <a href={hrefFor('/recordings')}>Back to the list</a>
+            <a href={hrefFor(lastTargetFor('/recordings'))}>Back to the list</a>
           </p>
         </EmptyState>
       ) : (

@@ -96,11 +96,11 @@ describe('player store', () => {
     expect(calls.at(-1)?.[1]).toBeCloseTo(25_000 - 1000 / 30)
     press('5')
     expect(store.getState().speed).toBe(8)
+    expect(press('x')).toBe(false)
     press('f')
     press('?')
     expect(fullscreen).toBe(1)
     expect(store.getState().isHelpOpen).toBe(true)
-    expect(press('x')).toBe(false)
   })
 
   it('opens at ?t= seconds, or at the first $exception with ?at=exception', () => {
@@ -111,5 +111,62 @@ describe('player store', () => {
     })
     expect(initialOffsetFromSearch(new URLSearchParams('at=exception'), consoleFirst).offsetMs).toBe(8_000)
     expect(initialOffsetFromSearch(new URLSearchParams('t=abc'), detail)).toEqual({ offsetMs: 0, isDeepLink: false })
+  })
+
+  it('shows an exception stamped after the last replay event once playback is at the end, and n reaches it', () => {
+    // acme-small 01a16329…: the console error is the recording's last event and PostHog's `$exception` comes 100 ms
+    // later, so the playhead (clamped to the recording) never reaches its time.
+    const atEnd = buildDetail({
+      summary: buildSummary({ durationMs: 54_627, endedAtMs: T0 + 54_627 }),
+      exceptions: [
+        buildException({ id: 7, timestampMs: T0 + 20_000, message: 'earlier' }),
+        buildException({ id: 42, timestampMs: T0 + 54_627, message: 'boom', source: 'console' }),
+        buildException({ id: 15, timestampMs: T0 + 54_727, message: 'boom' })
+      ]
+    })
+    const store = createPlayerStore(atEnd)
+    const { calls, controls } = fakeControls()
+    store.getState().attachControls(controls)
+    expect(store.getState().durationMs).toBe(54_627)
+    store.getState().onEngineTime(T0 + 54_626)
+    expect(selectOverlayException(store.getState())?.id).toBe(7)
+    store.getState().onEngineTime(T0 + 54_627)
+    expect(selectOverlayException(store.getState())?.id).toBe(15)
+    // From the start, n stops at each exception in turn, the last one at the end; then there is no next.
+    store.getState().seekToOffset(0)
+    store.getState().goToNextException()
+    expect(calls.at(-1)).toEqual(['seek', 20_000])
+    store.getState().goToNextException()
+    expect(calls.at(-1)).toEqual(['seek', 54_627])
+    expect(selectOverlayException(store.getState())?.id).toBe(15)
+    const seeks = calls.length
+    store.getState().goToNextException()
+    expect(calls).toHaveLength(seeks)
+    // p from the end goes back to the one before, not to the one already shown.
+    store.getState().goToPreviousException()
+    expect(calls.at(-1)).toEqual(['seek', 20_000])
+  })
+
+  it('pauses behind the shortcut list and resumes when it closes; other keys do nothing while it is open', () => {
+    const store = createPlayerStore(detail)
+    const { calls, controls } = fakeControls()
+    store.getState().attachControls(controls)
+    store.getState().onEngineState('playing')
+    store.getState().onEngineTime(T0 + 20_000)
+    const press = (key: string) => handlePlayerKey(store, key, { shiftKey: false }, () => undefined)
+    press('?')
+    expect(store.getState().isHelpOpen).toBe(true)
+    expect(calls).toEqual([['pause']])
+    store.getState().onEngineState('paused')
+    for (const key of [' ', 'ArrowRight', 'n', '3', 'End', 'k']) expect(press(key)).toBe(true)
+    expect(calls).toEqual([['pause']])
+    expect(store.getState()).toMatchObject({ speed: 1, currentOffsetMs: 20_000 })
+    press('Escape')
+    expect(store.getState().isHelpOpen).toBe(false)
+    expect(calls).toEqual([['pause'], ['play']])
+    // Opened while paused: closing leaves it paused.
+    store.getState().setHelpOpen(true)
+    store.getState().setHelpOpen(false)
+    expect(calls).toEqual([['pause'], ['play']])
   })
 })

@@ -59,6 +59,8 @@ export type PlayerState = {
   /** Row the inspector should scroll to and highlight ("show in inspector"). */
   focusedRowKey: string | null
   isHelpOpen: boolean
+  /** Playback was paused by opening the shortcut list, and resumes when it closes. */
+  isPausedForHelp: boolean
   hasDrawnFrame: boolean
   /** Background keyframe indexing of the window shown (fast seeks in long recordings); null when not needed. */
   keyframes: { built: number; total: number } | null
@@ -128,6 +130,7 @@ export function createPlayerStore(detail: RecordingDetail, options: PlayerStoreO
       inspectorLevel: 'all',
       focusedRowKey: null,
       isHelpOpen: false,
+      isPausedForHelp: false,
       hasDrawnFrame: false,
       keyframes: null,
       controls: null,
@@ -171,11 +174,11 @@ export function createPlayerStore(detail: RecordingDetail, options: PlayerStoreO
         get().controls?.selectWindow(windowId)
       },
       goToNextException: () => {
-        const next = findNextException(get().exceptions, startMs + get().currentOffsetMs)
+        const next = findNextException(get().exceptions, reachedTimeMs(get()))
         if (next) seekTo(next.timestampMs - startMs)
       },
       goToPreviousException: () => {
-        const previous = findPreviousException(get().exceptions, startMs + get().currentOffsetMs)
+        const previous = findPreviousException(get().exceptions, reachedTimeMs(get()))
         if (previous) seekTo(previous.timestampMs - startMs)
       },
       dismissException: (id) => set({ dismissedExceptionId: id }),
@@ -183,16 +186,42 @@ export function createPlayerStore(detail: RecordingDetail, options: PlayerStoreO
       setInspectorTab: (inspectorTab) => set({ inspectorTab, focusedRowKey: null }),
       setInspectorText: (inspectorText) => set({ inspectorText }),
       setInspectorLevel: (inspectorLevel) => set({ inspectorLevel }),
-      setHelpOpen: (isHelpOpen) => set({ isHelpOpen })
+      // The list pauses playback while it covers the replay (nothing plays unseen), and closing it resumes what was
+      // playing: the user opened it to look something up, not to stop watching.
+      setHelpOpen: (isHelpOpen) => {
+        const { engineState, controls, isPausedForHelp } = get()
+        if (isHelpOpen === get().isHelpOpen) return
+        if (isHelpOpen) {
+          const isPlaying = engineState === 'playing' || engineState === 'buffering'
+          if (isPlaying) controls?.pause()
+          set({ isHelpOpen, isPausedForHelp: isPlaying && controls !== null })
+        } else {
+          set({ isHelpOpen, isPausedForHelp: false })
+          if (isPausedForHelp) controls?.play()
+        }
+      }
     }
   })
 }
 
 export type PlayerStore = ReturnType<typeof createPlayerStore>
 
+/**
+ * How far playback has got, epoch ms, for the overlay and `n`/`p`: the playhead, except at the very end, where every
+ * exception counts as reached. An exception can be stamped after the last replay event (PostHog captures a
+ * `$exception` ~100 ms after the console error that is the recording's last event), so the playhead never gets to
+ * its time; at the end it would otherwise never show.
+ */
+export function reachedTimeMs(state: PlayerState): number {
+  const playheadMs = state.detail.summary.startedAtMs + state.currentOffsetMs
+  if (state.currentOffsetMs < state.durationMs) return playheadMs
+  const last = state.exceptions[state.exceptions.length - 1]
+  return Math.max(playheadMs, last?.timestampMs ?? playheadMs)
+}
+
 /** The exception the overlay shows now, or null (none reached yet, or closed by the user). */
 export function selectOverlayException(state: PlayerState): RecordingException | null {
-  const exception = findExceptionAt(state.exceptions, state.detail.summary.startedAtMs + state.currentOffsetMs)
+  const exception = findExceptionAt(state.exceptions, reachedTimeMs(state))
   if (!exception || exception.id === state.dismissedExceptionId) return null
   return exception
 }

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type RefObject } from 'react'
 import type { RecordingDetail } from '@shared/domain'
 import { desktop } from '../../api-client'
 import { useScreenReady } from '../../app/app-store'
-import { hrefFor } from '../../app/router'
+import { hrefFor, lastTargetFor } from '../../app/router'
 import { formatDateTime, formatDuration } from '../../components/format'
 import { createChunkLoader } from './chunk-loader'
 import { ExceptionOverlay } from './exception-overlay'
@@ -113,6 +113,7 @@ function PlayerLayout({
   const isUnplayable = usePlayer((s) => s.isUnplayable)
   const hasDrawnFrame = usePlayer((s) => s.hasDrawnFrame)
   const keyframes = usePlayer((s) => s.keyframes)
+  const durationMs = usePlayer((s) => s.durationMs)
   const store = usePlayerStore()
   const scale = useFitScale(stageRef, viewportSize)
   usePlayerShortcuts(store, stageRef)
@@ -132,13 +133,14 @@ function PlayerLayout({
       data-keyframes={keyframes ? (keyframes.built >= keyframes.total ? 'ready' : 'indexing') : 'none'}
     >
       <header className="screen-header player-header">
-        <a className="button button-quiet" href={hrefFor('/recordings')} title="Back to the list (browser back keeps your filters)">
+        <a className="button button-quiet" href={hrefFor(lastTargetFor('/recordings'))} title="Back to the list, with its filters">
           ←
         </a>
         <div className="player-title">
           <h1 title={person}>{person}</h1>
           <span className="player-subtitle">
-            {formatDateTime(summary.startedAtMs)} · {formatDuration(summary.durationMs)} · active{' '}
+            {/* The player's length (what the clock ends at), by the same rounding as the clock and the list. */}
+            {formatDateTime(summary.startedAtMs)} · <span data-testid="player-duration">{formatDuration(durationMs)}</span> · active{' '}
             {formatDuration(summary.activeMs)}
             {summary.startUrl ? ` · ${summary.startUrl.replace(/^https?:\/\//, '')}` : ''}
           </span>

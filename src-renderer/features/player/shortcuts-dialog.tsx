@@ -26,7 +26,10 @@ export function ShortcutsDialog() {
   }, [isOpen])
   return (
     <dialog ref={dialog} className="shortcuts-dialog" aria-label="Keyboard shortcuts" onClose={() => store.getState().setHelpOpen(false)}>
-      <h2>Keyboard shortcuts</h2>
+      {/* Focus lands on the heading, not on Close: Space or Enter must not close the list by accident. */}
+      <h2 tabIndex={-1} autoFocus>
+        Keyboard shortcuts
+      </h2>
       <table>
         <tbody>
           {SHORTCUTS.map(([keys, what]) => (

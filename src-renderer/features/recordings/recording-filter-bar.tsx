@@ -4,7 +4,7 @@ import { DEFAULT_FILTERS, RANGE_PRESETS, type RecordingFilters, type ViewedFilte
 type Props = {
   filters: RecordingFilters
   activeCount: number
-  onChange: (filters: RecordingFilters, options?: { replace?: boolean }) => void
+  onChange: (filters: RecordingFilters) => void
 }
 
 const MIN_DURATIONS: ReadonlyArray<[number, string]> = [

@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useMemo } from 'react'
+import { useCallback, useEffect, useMemo, useRef } from 'react'
 import { useAppStore, useScreenReady } from '../../app/app-store'
 import type { RouteProps } from '../../app/route-types'
-import { formatTarget, navigate } from '../../app/router'
+import { formatTarget, navigate, rememberTarget } from '../../app/router'
 import { EmptyState } from '../../components/empty-state'
 import { formatCount } from '../../components/format'
 import { RecordingFilterBar } from './recording-filter-bar'
@@ -19,6 +19,12 @@ import { SavedViewsMenu } from './saved-views-menu'
 import { SearchBox } from './search-box'
 import './recordings.css'
 
+/**
+ * Search edits this close together are one history entry: the first pushes, the rest of the burst replace it, so
+ * Back undoes a whole search (not one keystroke) and still returns to the filters before it.
+ */
+const SEARCH_BURST_MS = 1500
+
 /** The list of recordings: search, filters (kept in the URL), saved views, and the virtualised table. */
 export function RecordingListScreen({ search }: RouteProps) {
   const searchKey = search.toString()
@@ -34,14 +40,24 @@ export function RecordingListScreen({ search }: RouteProps) {
 
   useEffect(() => {
     void setQuery(filtersToQuery(filters, Date.now()))
+    rememberTarget('/recordings', formatTarget('/recordings', filtersToParams(filters)))
   }, [filters, setQuery])
 
   useEffect(() => {
     if (dataVersion > 0) void reload()
   }, [dataVersion, reload])
 
-  const applyFilters = useCallback((next: RecordingFilters, options?: { replace?: boolean }) => {
-    navigate(formatTarget('/recordings', filtersToParams(next)), options)
+  // Every filter, sort or search change is its own history entry (Back and Forward restore the list from the URL).
+  const lastSearchAtMs = useRef(Number.NEGATIVE_INFINITY)
+  const applyFilters = useCallback((next: RecordingFilters) => {
+    lastSearchAtMs.current = Number.NEGATIVE_INFINITY
+    navigate(formatTarget('/recordings', filtersToParams(next)))
+  }, [])
+  const applySearch = useCallback((next: RecordingFilters) => {
+    const nowMs = performance.now()
+    const isSameBurst = nowMs - lastSearchAtMs.current < SEARCH_BURST_MS
+    lastSearchAtMs.current = nowMs
+    navigate(formatTarget('/recordings', filtersToParams(next)), { replace: isSameBurst })
   }, [])
 
   const activeCount = countActiveFilters(filters)
@@ -54,7 +70,7 @@ export function RecordingListScreen({ search }: RouteProps) {
         <h1>Recordings</h1>
         <SearchBox
           value={filters.text}
-          onChange={(text) => applyFilters({ ...filters, text }, { replace: true })}
+          onChange={(text) => applySearch({ ...filters, text })}
         />
         <span className="result-count" aria-live="polite" data-testid="result-count">
           {status === 'loading' && total === 0 ? 'Searching…' : `${formatCount(total)} recording${total === 1 ? '' : 's'}`}
