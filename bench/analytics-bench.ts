@@ -4,23 +4,33 @@
  * Not a test: it prints figures. The cache is generated once into bench/.data (about 2 minutes, 5 GB) and reused.
  * Options: --events N, --persons N, --runs N (warm repetitions, default 3).
  *
- * What it measures, each in this process:
- *  - building the in-memory event store (the cold cost after an import, paid once per data change);
- *  - a 3-step and a 5-step funnel with a 7-day window: first run (loads the property columns its filters need) and
- *    the median of warm runs;
- *  - session statistics by $session_id: first run (session ids, devices) and warm;
- *  - first, the 5-step funnel through the analytics worker from a cold start, with the main thread's worst
- *    event-loop delay meanwhile (the UI stays responsive because the work is off this thread).
+ * What it measures:
+ *  - through the analytics worker, as the app runs it: with the snapshots cleared (the first queries after an
+ *    import), the 5-step funnel with $pathname filters, session statistics and the rest of the warm-up, with the
+ *    main thread's worst event-loop delay meanwhile (the UI stays responsive because the work is off this thread);
+ *  - then the app restarted over the same data (a fresh worker reading the snapshots): the first filtered funnel,
+ *    a $current_url~=/PRODUCT/ funnel, session statistics, each as the first query of a new worker;
+ *  - in this process without snapshots: building the event store from the events, a 3-step and a 5-step funnel
+ *    with a 7-day window (first run, which loads the property columns its filters need, and the median of warm
+ *    runs), session statistics by $session_id (first run and warm).
+ *
+ * The cache is migrated to the current schema first (the snapshot table).
  */
 import Database from 'better-sqlite3'
 import { parseArgs } from 'node:util'
 import { join } from 'node:path'
-import type { FunnelDefinition } from '../src-main/shared/analytics'
+import type { FunnelDefinition, FunnelResult } from '../src-main/shared/analytics'
 import { createWorkerAnalyticsService } from '../src-main/analytics/analytics-client'
-import { createAnalyticsEngine } from '../src-main/analytics/analytics-engine'
+import {
+  createAnalyticsEngine,
+  type AnalyticsService
+} from '../src-main/analytics/analytics-engine'
+import { loadEventStore } from '../src-main/analytics/event-store'
+import { createConnectionSnapshotStore } from '../src-main/analytics/store-snapshots'
+import { migrate } from '../src-main/db/migrate'
 import { computeSessionStats } from '../src-main/analytics/sessions'
 import { computeFunnel, summarizeFunnel } from '../src-main/analytics/funnels'
-import type { ReadableDb } from '../src-main/db/types'
+import type { ReadableDb, WritableDb } from '../src-main/db/types'
 import { generateAnalyticsData } from './generate-analytics-data'
 
 const DAY_MS = 86_400_000
@@ -57,6 +67,21 @@ const FIVE_STEPS: FunnelDefinition = {
     {
       event: '$pageview',
       filters: [{ property: '$pathname', operator: 'starts-with', value: '/product/' }]
+    },
+    { event: 'added_to_cart' },
+    { event: 'checkout_started' },
+    { event: 'purchase_completed' }
+  ],
+  windowMs: 7 * DAY_MS
+}
+
+// The generated shop has no cart page; the product pages stand in for `$current_url~=/cart`.
+const URL_STEPS: FunnelDefinition = {
+  steps: [
+    { event: '$pageview' },
+    {
+      event: '$pageview',
+      filters: [{ property: '$current_url', operator: 'contains', value: '/PRODUCT/' }]
     },
     { event: 'added_to_cart' },
     { event: 'checkout_started' },
@@ -111,31 +136,92 @@ report(
     : `generated in ${generated.seconds.toFixed(0)} s (${generated.sessions} sessions)`
 )
 
-// First, as the app runs it: the 5-step funnel in the analytics worker from a cold start, while this thread (which
-// holds nothing big yet) keeps a 10 ms timer going.
-const service = createWorkerAnalyticsService({ dbFile: file })
-let worstDelayMs = 0
-let last = performance.now()
-const timer = setInterval(() => {
-  const now = performance.now()
-  worstDelayMs = Math.max(worstDelayMs, now - last - 10)
-  last = now
-}, 10)
-const workerCold = performance.now()
-await service.computeFunnel(FIVE_STEPS)
-const workerColdMs = performance.now() - workerCold
-const workerWarm = performance.now()
-await service.computeFunnel({ ...FIVE_STEPS, windowMs: FIVE_STEPS.windowMs + 1000 })
-const workerWarmMs = performance.now() - workerWarm
-clearInterval(timer)
-await service.close()
-report('5-step funnel in the worker, cold worker (store + columns + pass)', seconds(workerColdMs))
-report('5-step funnel in the worker, warm', seconds(workerWarmMs))
+// The analytics worker, as the app runs it. Snapshots are cleared first, so the first worker pays for everything,
+// as the first funnel after an import does; the later workers are the app restarted over the same data.
+const setup = new Database(file) as unknown as WritableDb
+migrate(setup)
+setup.prepare(`DELETE FROM analytics_snapshots`).run()
+setup.close()
+
+/** Runs `fn` against a fresh worker, timing each call, with this thread's worst event-loop delay meanwhile. */
+async function inWorker(fn: (service: AnalyticsService) => Promise<void>): Promise<number> {
+  const service = createWorkerAnalyticsService({ dbFile: file })
+  let worstDelayMs = 0
+  let last = performance.now()
+  const timer = setInterval(() => {
+    const now = performance.now()
+    worstDelayMs = Math.max(worstDelayMs, now - last - 10)
+    last = now
+  }, 10)
+  try {
+    await fn(service)
+  } finally {
+    clearInterval(timer)
+    await service.close()
+  }
+  return worstDelayMs
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now()
+  const value = await fn()
+  return { value, ms: performance.now() - started }
+}
+
+const funnelCounts = (result: FunnelResult) => result.steps.map((s) => s.count).join(' → ')
+const bySessionId = { definition: { kind: 'session-id' as const } }
+
+const worstDelayMs = await inWorker(async (service) => {
+  const cold = await timed(() => service.computeFunnel(FIVE_STEPS))
+  report(
+    'worker, no snapshot: 5-step funnel with $pathname filters',
+    `${seconds(cold.ms)} (store + column + pass)  counts ${funnelCounts(cold.value)}`
+  )
+  const warmRun = await timed(() =>
+    service.computeFunnel({ ...FIVE_STEPS, windowMs: FIVE_STEPS.windowMs + 1000 })
+  )
+  report('worker: the same funnel again, warm', seconds(warmRun.ms))
+  const sessions = await timed(() => service.getSessionStats(bySessionId))
+  report('worker, no snapshot: session stats by $session_id', seconds(sessions.ms))
+  const warmUp = await timed(() => service.warmUp())
+  report('worker: rest of the warm-up (common $pageview properties)', seconds(warmUp.ms))
+})
 report('main thread: worst event-loop delay meanwhile', `${worstDelayMs.toFixed(0)} ms`)
+
+for (let run = 1; run <= runs; run++) {
+  await inWorker(async (service) => {
+    const funnel = await timed(() => service.computeFunnel(FIVE_STEPS))
+    const sessions = await timed(() => service.getSessionStats(bySessionId))
+    report(
+      `worker restarted (#${run}): 5-step filtered funnel / then session stats`,
+      `${seconds(funnel.ms)} / ${seconds(sessions.ms)}  counts ${funnelCounts(funnel.value)}`
+    )
+  })
+}
+for (let run = 1; run <= runs; run++) {
+  await inWorker(async (service) => {
+    const funnel = await timed(() => service.computeFunnel(URL_STEPS))
+    report(
+      `worker restarted (#${run}): 5-step funnel, $current_url~=/PRODUCT/, first query`,
+      `${seconds(funnel.ms)}  counts ${funnelCounts(funnel.value)}`
+    )
+  })
+}
+for (let run = 1; run <= runs; run++) {
+  await inWorker(async (service) => {
+    const sessions = await timed(() => service.getSessionStats(bySessionId))
+    report(`worker restarted (#${run}): session stats, first query`, seconds(sessions.ms))
+  })
+}
 
 const db = new Database(file, { readonly: true }) as unknown as ReadableDb
 db.pragma('cache_size = -262144')
-const engine = createAnalyticsEngine(db)
+const snapshotRead = time(() =>
+  loadEventStore(db, { snapshots: createConnectionSnapshotStore(db) })
+)
+report('event store read back from its snapshot', seconds(snapshotRead.ms))
+// The in-process figures below rebuild from the events: no snapshots.
+const engine = createAnalyticsEngine(db, { snapshots: null })
 
 const storeBuild = time(() => engine.getStore())
 report(

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { parentPort, workerData } from 'node:worker_threads'
-import type { ReadableDb } from '../db/types'
+import type { ReadableDb, WritableDb } from '../db/types'
 import { callAnalyticsMethod, createAnalyticsEngine } from './analytics-engine'
 import {
   READY_ID,
@@ -8,6 +8,7 @@ import {
   type AnalyticsRequest,
   type AnalyticsWorkerData
 } from './analytics-client'
+import { createSnapshotStore } from './store-snapshots'
 
 /**
  * Worker thread: answers analytics queries over its own read-only connection, one at a time, so funnels and
@@ -22,7 +23,24 @@ const db = new Database(options.dbFile, {
   nativeBinding: options.nativeBinding
 }) as unknown as ReadableDb
 db.pragma('busy_timeout = 10000')
-const engine = createAnalyticsEngine(db)
+const engine = createAnalyticsEngine(db, { snapshots: createSnapshotStore(db, openSnapshotWriter) })
+
+/**
+ * A second connection, only for saving analytics snapshots. It waits briefly for the write lock: when an import
+ * holds it, the snapshot is skipped (the next run rebuilds it) rather than stalling the queries behind it.
+ */
+function openSnapshotWriter(): WritableDb | null {
+  try {
+    const writer = new Database(options.dbFile, {
+      fileMustExist: true,
+      nativeBinding: options.nativeBinding
+    }) as unknown as WritableDb
+    writer.pragma('busy_timeout = 250')
+    return writer
+  } catch {
+    return null
+  }
+}
 
 port.on('message', (request: AnalyticsRequest) => {
   let reply: AnalyticsReply

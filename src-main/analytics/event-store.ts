@@ -1,4 +1,5 @@
 import type { ReadableDb } from '../db/types'
+import type { SnapshotPart, SnapshotStore } from './store-snapshots'
 
 /**
  * Every analytics event as columns in memory, grouped by person and sorted by time: what funnels and sessions scan.
@@ -7,6 +8,9 @@ import type { ReadableDb } from '../db/types'
  * about 1.5–2 s for 5M events here, see bench/analytics-bench.ts); a funnel pass over the columns then takes tens
  * to a couple of hundred milliseconds. Rowids, session ids and property values are loaded on demand and kept. A
  * store is valid while `getDataFingerprint(db)` is unchanged: the analytics engine rebuilds it after an import.
+ *
+ * With a `SnapshotStore`, the store and each column are saved in the cache once built and read back by the next
+ * process (a few hundred milliseconds instead of seconds), as long as the fingerprint still matches.
  */
 export type EventStore = {
   fingerprint: string
@@ -28,6 +32,14 @@ export type EventStore = {
   reordered: Map<number, number[]>
   /** Lazily built caches, keyed by what they hold. */
   lazy: Map<string, unknown>
+  /** Where columns are saved and read back across runs; null keeps them in memory only. */
+  snapshots: SnapshotStore | null
+}
+
+/** How a value is saved in a snapshot and read back; `decode` throws when the parts do not fit the store. */
+export type SnapshotCodec<T> = {
+  encode(value: T): SnapshotPart[]
+  decode(parts: SnapshotPart[]): T
 }
 
 type PersonRow = [personKey: string, timestamps: string, events: string]
@@ -52,9 +64,85 @@ export function getDataFingerprint(db: ReadableDb): string {
     .join(':')
 }
 
-/** Reads every event into a new `EventStore`. */
-export function loadEventStore(db: ReadableDb, fingerprint = getDataFingerprint(db)): EventStore {
-  return readConsistently(db, () => readEventStore(db, fingerprint))
+/**
+ * Reads every event into a new `EventStore`: from the snapshot of the current data when there is one, else from the
+ * events (then saved as a snapshot).
+ */
+export function loadEventStore(
+  db: ReadableDb,
+  options: { snapshots?: SnapshotStore | null } = {}
+): EventStore {
+  const snapshots = options.snapshots ?? null
+  const { fingerprint, saved } = readConsistently(db, () => {
+    const current = getDataFingerprint(db)
+    return { fingerprint: current, saved: snapshots?.read(STORE_KEY, current) }
+  })
+  if (saved) {
+    try {
+      return decodeStore(saved, fingerprint, snapshots)
+    } catch {
+      // A snapshot this build cannot read: rebuild it below.
+    }
+  }
+  const store = readConsistently(db, () => readEventStore(db, getDataFingerprint(db), snapshots))
+  snapshots?.write(STORE_KEY, store.fingerprint, encodeStore(store))
+  return store
+}
+
+const STORE_KEY = 'store'
+
+type StoreMeta = {
+  personKeys: string[]
+  eventNames: string[]
+  eventsWithoutPerson: number
+  reordered: [number, number[]][]
+}
+
+function encodeStore(store: EventStore): SnapshotPart[] {
+  const meta: StoreMeta = {
+    personKeys: store.personKeys,
+    eventNames: store.eventNames,
+    eventsWithoutPerson: store.eventsWithoutPerson,
+    reordered: [...store.reordered.entries()]
+  }
+  return [{ json: meta }, store.personStart, store.timestampMs, store.eventCode]
+}
+
+function decodeStore(
+  parts: SnapshotPart[],
+  fingerprint: string,
+  snapshots: SnapshotStore | null
+): EventStore {
+  const [metaPart, personStart, timestampMs, eventCode] = parts
+  if (
+    !(metaPart && 'json' in metaPart) ||
+    !(personStart instanceof Int32Array) ||
+    !(timestampMs instanceof Float64Array) ||
+    !(eventCode instanceof Int32Array)
+  ) {
+    throw new Error('not an event store snapshot')
+  }
+  const meta = metaPart.json as StoreMeta
+  if (
+    personStart.length !== meta.personKeys.length + 1 ||
+    eventCode.length !== timestampMs.length ||
+    personStart[personStart.length - 1] !== timestampMs.length
+  ) {
+    throw new Error('event store snapshot does not add up')
+  }
+  return {
+    fingerprint,
+    personKeys: meta.personKeys,
+    personStart,
+    timestampMs,
+    eventCode,
+    eventNames: meta.eventNames,
+    codeByName: new Map(meta.eventNames.map((name, code) => [name, code])),
+    eventsWithoutPerson: meta.eventsWithoutPerson,
+    reordered: new Map(meta.reordered),
+    lazy: new Map(),
+    snapshots
+  }
 }
 
 /** Runs `read` inside one read transaction, so its statements see the same snapshot. */
@@ -68,7 +156,11 @@ export function readConsistently<T>(db: ReadableDb, read: () => T): T {
   }
 }
 
-function readEventStore(db: ReadableDb, fingerprint: string): EventStore {
+function readEventStore(
+  db: ReadableDb,
+  fingerprint: string,
+  snapshots: SnapshotStore | null
+): EventStore {
   // max(rowid) bounds the event count without scanning; the arrays are trimmed at the end.
   const total = (db.prepare(`SELECT max(rowid) FROM events`).pluck().get() as number | null) ?? 0
   const withoutPerson = db
@@ -127,7 +219,8 @@ function readEventStore(db: ReadableDb, fingerprint: string): EventStore {
     codeByName,
     eventsWithoutPerson: withoutPerson,
     reordered,
-    lazy: new Map()
+    lazy: new Map(),
+    snapshots
   }
 }
 
@@ -149,32 +242,42 @@ function sortPersonSlice(ts: Float64Array, code: Int32Array, start: number, end:
  * events changed since (the next request then loads a fresh store).
  */
 export function getRowids(db: ReadableDb, store: EventStore): Float64Array {
-  return getLazy(store, 'rowids', () =>
-    readConsistently(db, () => {
-      const rowids = new Float64Array(store.timestampMs.length)
-      const statement = db
-        .prepare(
-          `SELECT person_key, json_group_array(rowid) FROM events
-           WHERE person_key IS NOT NULL GROUP BY person_key ORDER BY person_key`
-        )
-        .raw()
-      let p = 0
-      for (const [personKey, json] of statement.iterate() as IterableIterator<[string, string]>) {
-        const ids = JSON.parse(json) as number[]
-        const start = store.personStart[p]
-        if (store.personKeys[p] !== personKey || store.personStart[p + 1] - start !== ids.length) {
-          throw new Error('the events changed while they were being read; run the query again')
-        }
-        const order = store.reordered.get(p)
-        for (let i = 0; i < ids.length; i++) rowids[start + i] = ids[order ? order[i] : i]
-        p++
-      }
-      if (p !== store.personKeys.length) {
+  return getPersisted(db, store, 'rowids', rowidsCodec(store), () => {
+    const rowids = new Float64Array(store.timestampMs.length)
+    const statement = db
+      .prepare(
+        `SELECT person_key, json_group_array(rowid) FROM events
+         WHERE person_key IS NOT NULL GROUP BY person_key ORDER BY person_key`
+      )
+      .raw()
+    let p = 0
+    for (const [personKey, json] of statement.iterate() as IterableIterator<[string, string]>) {
+      const ids = JSON.parse(json) as number[]
+      const start = store.personStart[p]
+      if (store.personKeys[p] !== personKey || store.personStart[p + 1] - start !== ids.length) {
         throw new Error('the events changed while they were being read; run the query again')
       }
+      const order = store.reordered.get(p)
+      for (let i = 0; i < ids.length; i++) rowids[start + i] = ids[order ? order[i] : i]
+      p++
+    }
+    if (p !== store.personKeys.length) {
+      throw new Error('the events changed while they were being read; run the query again')
+    }
+    return rowids
+  })
+}
+
+function rowidsCodec(store: EventStore): SnapshotCodec<Float64Array> {
+  return {
+    encode: (rowids) => [rowids],
+    decode: ([rowids]) => {
+      if (!(rowids instanceof Float64Array) || rowids.length !== store.timestampMs.length) {
+        throw new Error('rowid snapshot does not fit the store')
+      }
       return rowids
-    })
-  )
+    }
+  }
 }
 
 /** The number of events in the store. */
@@ -196,12 +299,55 @@ export function findPerson(store: EventStore, personKey: string): number {
   return -1
 }
 
-function getLazy<T>(store: EventStore, key: string, build: () => T): T {
+/** A value cached in the store, built on first use. */
+export function getLazy<T>(store: EventStore, key: string, build: () => T): T {
   const existing = store.lazy.get(key)
   if (existing !== undefined) return existing as T
   const value = build()
   store.lazy.set(key, value)
   return value
+}
+
+/**
+ * A value cached in the store and in its snapshots: read back from the snapshot of the store's fingerprint, else
+ * built (in one read transaction) and saved, unless the data changed since the store was loaded.
+ */
+export function getPersisted<T>(
+  db: ReadableDb,
+  store: EventStore,
+  key: string,
+  codec: SnapshotCodec<T>,
+  build: () => T
+): T {
+  return getLazy(store, key, () => {
+    const saved = readSaved(store, key, codec)
+    if (saved !== undefined) return saved
+    const { value, current } = readConsistently(db, () => ({
+      value: build(),
+      current: store.snapshots !== null && getDataFingerprint(db) === store.fingerprint
+    }))
+    if (current) store.snapshots?.write(key, store.fingerprint, codec.encode(value))
+    return value
+  })
+}
+
+/** A value from memory or from the store's snapshot, without building it; undefined when neither has it. */
+function findSaved<T>(store: EventStore, key: string, codec: SnapshotCodec<T>): T | undefined {
+  const existing = store.lazy.get(key)
+  if (existing !== undefined) return existing as T
+  const saved = readSaved(store, key, codec)
+  if (saved !== undefined) store.lazy.set(key, saved)
+  return saved
+}
+
+function readSaved<T>(store: EventStore, key: string, codec: SnapshotCodec<T>): T | undefined {
+  const parts = store.snapshots?.read(key, store.fingerprint)
+  if (!parts) return undefined
+  try {
+    return codec.decode(parts)
+  } catch {
+    return undefined
+  }
 }
 
 /** Position of each event by rowid (Int32Array indexed by rowid, -1 where no event). */
@@ -225,8 +371,12 @@ export type SessionColumn = {
 
 /** Each event's `$session_id`, read from the `events_by_session` covering index. */
 export function getSessionColumn(db: ReadableDb, store: EventStore): SessionColumn {
-  return getLazy(store, 'session-column', () => {
-    const positionByRowid = getPositionByRowid(db, store)
+  const codec = sessionCodec(store)
+  const saved = findSaved(store, 'session-column', codec)
+  if (saved) return saved
+  // Rowids first: they are read (and saved) in a transaction of their own.
+  const positionByRowid = getPositionByRowid(db, store)
+  return getPersisted(db, store, 'session-column', codec, () => {
     const sessionOf = new Int32Array(store.timestampMs.length).fill(-1)
     const sessionIds: string[] = []
     const statement = db
@@ -247,6 +397,22 @@ export function getSessionColumn(db: ReadableDb, store: EventStore): SessionColu
   })
 }
 
+function sessionCodec(store: EventStore): SnapshotCodec<SessionColumn> {
+  return {
+    encode: (column) => [{ json: column.sessionIds }, column.sessionOf],
+    decode: ([ids, sessionOf]) => {
+      if (
+        !(ids && 'json' in ids && Array.isArray(ids.json)) ||
+        !(sessionOf instanceof Int32Array) ||
+        sessionOf.length !== store.timestampMs.length
+      ) {
+        throw new Error('session snapshot does not fit the store')
+      }
+      return { sessionIds: ids.json as string[], sessionOf }
+    }
+  }
+}
+
 export type PropertyColumn = {
   /** Distinct values as strings (JSON strings unquoted; numbers, booleans, objects as their JSON text). */
   values: string[]
@@ -256,6 +422,8 @@ export type PropertyColumn = {
 
 /**
  * One event property as a dictionary-coded column, for the events named `eventName` (or every event when null).
+ *
+ * A column over every event serves any event name (its positions are a superset), so it is used when it is at hand.
  */
 export function getPropertyColumn(
   db: ReadableDb,
@@ -263,34 +431,109 @@ export function getPropertyColumn(
   eventName: string | null,
   property: string
 ): PropertyColumn {
-  return getLazy(store, `property:${eventName ?? '*'}:${property}`, () => {
+  const codec = propertyCodec(store)
+  if (eventName !== null) {
+    const everyEvent = findSaved(store, propertyKey(null, property), codec)
+    if (everyEvent) return everyEvent
+  }
+  return (
+    findSaved(store, propertyKey(eventName, property), codec) ??
+    loadPropertyColumns(db, store, eventName, [property])[0]
+  )
+}
+
+/**
+ * Several properties of the events named `eventName` (or of every event when null), extracted in one read of those
+ * rows (reading the rows costs far more than extracting one more property), each cached and saved as a column.
+ */
+export function loadPropertyColumns(
+  db: ReadableDb,
+  store: EventStore,
+  eventName: string | null,
+  properties: readonly string[]
+): PropertyColumn[] {
+  const codec = propertyCodec(store)
+  const missing = [...new Set(properties)].filter(
+    (property) => findSaved(store, propertyKey(eventName, property), codec) === undefined
+  )
+  if (missing.length > 0) {
+    // Rowids first: they are read (and saved) in a transaction of their own.
     const positionByRowid = getPositionByRowid(db, store)
-    const valueOf = new Int32Array(store.timestampMs.length).fill(-1)
-    const values: string[] = []
-    const codeOf = new Map<string, number>()
-    const path = jsonPathFor(property)
-    const statement =
-      eventName === null
-        ? db.prepare(`SELECT rowid, properties -> ? FROM events`).raw()
-        : db.prepare(`SELECT rowid, properties -> ? FROM events WHERE event = ?`).raw()
-    const rows = (
-      eventName === null ? statement.iterate(path) : statement.iterate(path, eventName)
-    ) as IterableIterator<[number, string | null]>
-    for (const [id, json] of rows) {
+    const { columns, current } = readConsistently(db, () => ({
+      columns: readPropertyColumns(db, store, positionByRowid, eventName, missing),
+      current: store.snapshots !== null && getDataFingerprint(db) === store.fingerprint
+    }))
+    missing.forEach((property, i) => {
+      const key = propertyKey(eventName, property)
+      store.lazy.set(key, columns[i])
+      if (current) store.snapshots?.write(key, store.fingerprint, codec.encode(columns[i]))
+    })
+  }
+  return properties.map(
+    (property) => store.lazy.get(propertyKey(eventName, property)) as PropertyColumn
+  )
+}
+
+function propertyKey(eventName: string | null, property: string): string {
+  return `property:${eventName ?? '*'}:${property}`
+}
+
+function readPropertyColumns(
+  db: ReadableDb,
+  store: EventStore,
+  positionByRowid: Int32Array,
+  eventName: string | null,
+  properties: readonly string[]
+): PropertyColumn[] {
+  const columns = properties.map(() => ({
+    values: [] as string[],
+    valueOf: new Int32Array(store.timestampMs.length).fill(-1),
+    codeOf: new Map<string, number>()
+  }))
+  const extracts = properties.map(() => 'properties -> ?').join(', ')
+  const paths = properties.map(jsonPathFor)
+  const statement =
+    eventName === null
+      ? db.prepare(`SELECT rowid, ${extracts} FROM events`).raw()
+      : db.prepare(`SELECT rowid, ${extracts} FROM events WHERE event = ?`).raw()
+  const rows = (
+    eventName === null ? statement.iterate(...paths) : statement.iterate(...paths, eventName)
+  ) as IterableIterator<[number, ...(string | null)[]]>
+  for (const row of rows) {
+    const id = row[0]
+    const position = id < positionByRowid.length ? positionByRowid[id] : -1
+    if (position < 0) continue
+    for (let c = 0; c < columns.length; c++) {
+      const json = row[c + 1] as string | null
       if (json === null || json === 'null') continue
-      const position = id < positionByRowid.length ? positionByRowid[id] : -1
-      if (position < 0) continue
+      const column = columns[c]
       const value = jsonToText(json)
-      let code = codeOf.get(value)
+      let code = column.codeOf.get(value)
       if (code === undefined) {
-        code = values.length
-        values.push(value)
-        codeOf.set(value, code)
+        code = column.values.length
+        column.values.push(value)
+        column.codeOf.set(value, code)
       }
-      valueOf[position] = code
+      column.valueOf[position] = code
     }
-    return { values, valueOf }
-  })
+  }
+  return columns.map(({ values, valueOf }) => ({ values, valueOf }))
+}
+
+function propertyCodec(store: EventStore): SnapshotCodec<PropertyColumn> {
+  return {
+    encode: (column) => [{ json: column.values }, column.valueOf],
+    decode: ([values, valueOf]) => {
+      if (
+        !(values && 'json' in values && Array.isArray(values.json)) ||
+        !(valueOf instanceof Int32Array) ||
+        valueOf.length !== store.timestampMs.length
+      ) {
+        throw new Error('property snapshot does not fit the store')
+      }
+      return { values: values.json as string[], valueOf }
+    }
+  }
 }
 
 /** The SQLite JSON path of a top-level property, quoted so names like `$pathname` or `a.b` are taken literally. */

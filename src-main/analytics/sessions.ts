@@ -27,12 +27,22 @@ import {
   percentiles,
   sortedCopy
 } from './distribution'
-import { getPropertyColumn, getRowids, getSessionColumn, type EventStore } from './event-store'
+import {
+  getDataFingerprint,
+  getPropertyColumn,
+  getRowids,
+  getSessionColumn,
+  type EventStore
+} from './event-store'
+import type { SnapshotPart } from './store-snapshots'
 
 const DAY_MS = 86_400_000
 /** PostHog's inactivity timeout, used for "within the gap" when sessions are not defined by a gap. */
 const DEFAULT_GAP_MS = 30 * 60_000
 const BOUNCE_DURATION_MS = 10_000
+/** Save the device look-ups as a snapshot when a query added at least this many (a stats run, not a page). */
+const DEVICES_WORTH_SAVING = 1000
+const DEVICES_KEY = 'device-by-rowid'
 
 /** Sessions as parallel columns (one entry per session), in the order they were found. */
 export type SessionTable = {
@@ -192,10 +202,10 @@ function getSessionDevices(
   const store = table.store
   const column = getSessionColumn(db, store)
   const firstOfSession = getSessionFirstPositions(store, column.sessionOf, column.sessionIds.length)
-  let cache = store.lazy.get('device-by-rowid') as Map<number, DeviceInfo> | undefined
+  let cache = store.lazy.get(DEVICES_KEY) as Map<number, DeviceInfo> | undefined
   if (!cache) {
-    cache = new Map()
-    store.lazy.set('device-by-rowid', cache)
+    cache = readSavedDevices(store) ?? new Map()
+    store.lazy.set(DEVICES_KEY, cache)
   }
   const rowids = getRowids(db, store)
   const rowidOf = new Map<number, number>()
@@ -208,12 +218,74 @@ function getSessionDevices(
     if (!cache.has(rowid)) missing.push(rowid)
   }
   for (const [rowid, device] of getDevicePropertiesOfEvents(db, missing)) cache.set(rowid, device)
+  if (
+    missing.length >= DEVICES_WORTH_SAVING &&
+    store.snapshots &&
+    getDataFingerprint(db) === store.fingerprint
+  ) {
+    store.snapshots.write(DEVICES_KEY, store.fingerprint, encodeDevices(cache))
+  }
   const result = new Map<number, DeviceInfo>()
   for (const [s, rowid] of rowidOf) {
     const device = cache.get(rowid)
     if (device) result.set(s, device)
   }
   return result
+}
+
+const DEVICE_FIELDS = ['deviceId', 'deviceType', 'browser', 'os'] as const
+
+/** The device look-ups as parts: rowids, four dictionary codes per rowid (-1 for null), the dictionary. */
+function encodeDevices(devices: Map<number, DeviceInfo>): SnapshotPart[] {
+  const rowids = new Float64Array(devices.size)
+  const codes = new Int32Array(devices.size * DEVICE_FIELDS.length)
+  const values: string[] = []
+  const codeOf = new Map<string, number>()
+  let i = 0
+  for (const [rowid, device] of devices) {
+    rowids[i] = rowid
+    DEVICE_FIELDS.forEach((field, f) => {
+      const value = device[field]
+      let code = -1
+      if (value !== null) {
+        code = codeOf.get(value) ?? values.length
+        if (code === values.length) {
+          values.push(value)
+          codeOf.set(value, code)
+        }
+      }
+      codes[i * DEVICE_FIELDS.length + f] = code
+    })
+    i++
+  }
+  return [rowids, codes, { json: values }]
+}
+
+function readSavedDevices(store: EventStore): Map<number, DeviceInfo> | undefined {
+  const parts = store.snapshots?.read(DEVICES_KEY, store.fingerprint)
+  if (!parts) return undefined
+  const [rowids, codes, values] = parts
+  if (
+    !(rowids instanceof Float64Array) ||
+    !(codes instanceof Int32Array) ||
+    codes.length !== rowids.length * DEVICE_FIELDS.length ||
+    !(values && 'json' in values && Array.isArray(values.json))
+  ) {
+    return undefined
+  }
+  const dictionary = values.json as string[]
+  const text = (code: number): string | null => (code < 0 ? null : (dictionary[code] ?? null))
+  const devices = new Map<number, DeviceInfo>()
+  for (let i = 0; i < rowids.length; i++) {
+    const at = i * DEVICE_FIELDS.length
+    devices.set(rowids[i], {
+      deviceId: text(codes[at]),
+      deviceType: text(codes[at + 1]),
+      browser: text(codes[at + 2]),
+      os: text(codes[at + 3])
+    })
+  }
+  return devices
 }
 
 /** The position of the earliest event of each `$session_id` session (cached in the store). */

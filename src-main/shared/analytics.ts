@@ -130,7 +130,11 @@ export type FunnelIssue = {
   convertedSessions: number
   droppedRate: number
   convertedRate: number
-  /** droppedRate / convertedRate, with one pseudo-session added to the converted side so it is finite. */
+  /**
+   * How many times likelier the exception is among dropped-off sessions: the two rates, each smoothed with one
+   * pseudo-session that has the exception, (dropped + 1) / (droppedTotal + 1) ÷ (converted + 1) / (convertedTotal + 1).
+   * Finite, 1 for equal rates, and above 1 for an exception seen only in dropped-off sessions however few converted.
+   */
   lift: number
   /** Recordings of dropped-off sessions with the exception, opening at its first occurrence. */
   recordings: { recordingId: RecordingId; openAtSeconds: number; personId: PersonId }[]
