@@ -71,16 +71,25 @@ function rowToSummary(row: RecordingRow): RecordingSummary {
     eventCount: row.event_count,
     viewed: row.viewed_at_ms !== null,
     brokenReason: row.broken_reason,
-    snapshotSource: row.snapshot_source === 'mobile' ? 'mobile' : row.snapshot_source === 'web' ? 'web' : 'unknown'
+    snapshotSource:
+      row.snapshot_source === 'mobile'
+        ? 'mobile'
+        : row.snapshot_source === 'web'
+          ? 'web'
+          : 'unknown'
   }
 }
 
-const ORDER_BY: Record<NonNullable<RecordingQuery['sort']>, string> = {
-  latest: 'r.rowid DESC',
-  oldest: 'r.rowid ASC',
-  longest: 'r.duration_ms DESC, r.rowid DESC',
-  'most-active': 'r.active_ms DESC, r.rowid DESC',
-  'most-errors': '(r.exception_count + r.console_error_count) DESC, r.rowid DESC'
+/** Each sort as `[key column of recording_list, direction]`; ties always go by rowid (start time) in that direction. */
+const SORT_KEYS: Record<
+  NonNullable<RecordingQuery['sort']>,
+  readonly [string | null, 'ASC' | 'DESC']
+> = {
+  latest: [null, 'DESC'],
+  oldest: [null, 'ASC'],
+  longest: ['l.duration_ms', 'DESC'],
+  'most-active': ['l.active_ms', 'DESC'],
+  'most-errors': ['l.error_total', 'DESC']
 }
 
 /**
@@ -100,81 +109,184 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
 
-/** Builds the WHERE clause and its named parameters for a recording query. Values are always parameters. */
-function buildFilter(query: RecordingQuery): { where: string; params: Record<string, unknown>; fts: boolean } {
+/**
+ * The trigram query for "URL contains `text`", or null when the trigram index cannot answer it (fewer than 3
+ * characters). The index holds the URL list lowered like `LIKE` folds case (ASCII letters only), so a phrase of the
+ * lowered text matches exactly the recordings `urls LIKE '%text%'` matches.
+ */
+function toUrlTrigramQuery(text: string): string | null {
+  if ([...text].length < 3) return null
+  return `"${text.replace(/[A-Z]/g, (c) => c.toLowerCase()).replace(/"/g, '""')}"`
+}
+
+type Filter = {
+  /** Conditions on `l` (recording_list) and subqueries keyed by `l.rowid`. */
+  clauses: string[]
+  params: Record<string, unknown>
+  /** FTS5 query over `recordings_fts`, if searching. */
+  fts: string | null
+  /** Trigram query over `recording_urls_fts`, if filtering by URL. */
+  urls: string | null
+}
+
+/** Builds the conditions and named parameters of a recording query. Values are always parameters. */
+function buildFilter(query: RecordingQuery): Filter {
   const clauses: string[] = []
   const params: Record<string, unknown> = {}
   const fts = query.text ? toFtsQuery(query.text) : null
-  if (fts) {
-    clauses.push('r.rowid IN (SELECT rowid FROM recordings_fts WHERE recordings_fts MATCH @fts)')
-    params.fts = fts
-  }
+  if (fts) params.fts = fts
   if (query.fromMs !== undefined) {
-    clauses.push('r.start_ms >= @fromMs')
+    clauses.push('l.start_ms >= @fromMs')
     params.fromMs = query.fromMs
   }
   if (query.toMs !== undefined) {
-    clauses.push('r.start_ms <= @toMs')
+    clauses.push('l.start_ms <= @toMs')
     params.toMs = query.toMs
   }
   if (query.minDurationMs !== undefined) {
-    clauses.push('r.duration_ms >= @minDurationMs')
+    clauses.push('l.duration_ms >= @minDurationMs')
     params.minDurationMs = query.minDurationMs
   }
   if (query.maxDurationMs !== undefined) {
-    clauses.push('r.duration_ms <= @maxDurationMs')
+    clauses.push('l.duration_ms <= @maxDurationMs')
     params.maxDurationMs = query.maxDurationMs
   }
   if (query.minActiveMs !== undefined) {
-    clauses.push('r.active_ms >= @minActiveMs')
+    clauses.push('l.active_ms >= @minActiveMs')
     params.minActiveMs = query.minActiveMs
   }
-  if (query.hasExceptions !== undefined) clauses.push(query.hasExceptions ? 'r.exception_count > 0' : 'r.exception_count = 0')
+  if (query.hasExceptions !== undefined)
+    clauses.push(query.hasExceptions ? 'l.exception_count > 0' : 'l.exception_count = 0')
   if (query.hasConsoleErrors !== undefined) {
-    clauses.push(query.hasConsoleErrors ? 'r.console_error_count > 0' : 'r.console_error_count = 0')
+    clauses.push(query.hasConsoleErrors ? 'l.console_error_count > 0' : 'l.console_error_count = 0')
   }
-  if (query.viewed !== undefined) clauses.push(query.viewed ? 'r.viewed_at_ms IS NOT NULL' : 'r.viewed_at_ms IS NULL')
+  if (query.viewed !== undefined)
+    clauses.push(query.viewed ? 'l.viewed_at_ms IS NOT NULL' : 'l.viewed_at_ms IS NULL')
   if (query.person) {
-    clauses.push(`(r.person_id = @person OR r.distinct_id = @person
-      OR r.person_id IN (SELECT id FROM persons WHERE email = @person COLLATE NOCASE)
-      OR r.person_id IN (SELECT person_id FROM person_distinct_ids WHERE distinct_id = @person))`)
+    clauses.push(`l.rowid IN (SELECT rowid FROM recordings WHERE person_id = @person OR distinct_id = @person
+      OR person_id IN (SELECT id FROM persons WHERE email = @person COLLATE NOCASE)
+      OR person_id IN (SELECT person_id FROM person_distinct_ids WHERE distinct_id = @person))`)
     params.person = query.person
   }
+  let urls: string | null = null
   if (query.urlContains) {
-    clauses.push(`r.urls LIKE @urlLike ESCAPE '\\'`)
-    params.urlLike = `%${escapeLike(query.urlContains)}%`
+    urls = toUrlTrigramQuery(query.urlContains)
+    if (urls) params.urls = urls
+    else {
+      clauses.push(`l.rowid IN (SELECT rowid FROM recordings WHERE urls LIKE @urlLike ESCAPE '\\')`)
+      params.urlLike = `%${escapeLike(query.urlContains)}%`
+    }
   }
   if (query.performedEvent) {
-    clauses.push('EXISTS (SELECT 1 FROM events e WHERE e.session_id = r.id AND e.event = @performedEvent)')
+    clauses.push(`l.rowid IN (SELECT r2.rowid FROM recordings r2
+      WHERE r2.id IN (SELECT session_id FROM events WHERE event = @performedEvent))`)
     params.performedEvent = query.performedEvent
   }
-  return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params, fts: fts !== null }
+  return { clauses, params, fts, urls }
+}
+
+const URLS_MATCH =
+  'l.rowid IN (SELECT rowid FROM recording_urls_fts WHERE recording_urls_fts MATCH @urls)'
+
+/**
+ * The FROM clause and conditions that find the matching `recording_list` rows (alias `l`), and how to order them.
+ *
+ * A search or URL filter is driven by its FTS table (the search first): in start-time order (the FTS rowid order)
+ * it stops after the page; in another order every match is looked up in the narrow `recording_list` and sorted,
+ * which costs about 0.3 µs per match. Without them, each sort walks its covering `recording_list` index and stops
+ * after the page.
+ */
+function plan(
+  filter: Filter,
+  sort: NonNullable<RecordingQuery['sort']>
+): { from: string; where: string[]; order: string } {
+  const [key, direction] = SORT_KEYS[sort] ?? SORT_KEYS.latest
+  const where = [...filter.clauses]
+  let from = 'recording_list l'
+  let rowid = 'l.rowid'
+  if (filter.fts) {
+    from = 'recordings_fts f CROSS JOIN recording_list l ON l.rowid = f.rowid'
+    where.unshift('f.recordings_fts MATCH @fts')
+    rowid = 'f.rowid'
+    if (filter.urls) where.push(URLS_MATCH)
+  } else if (filter.urls) {
+    from = 'recording_urls_fts u CROSS JOIN recording_list l ON l.rowid = u.rowid'
+    where.unshift('u.recording_urls_fts MATCH @urls')
+    rowid = 'u.rowid'
+  }
+  const order = key === null ? `${rowid} ${direction}` : `${key} ${direction}, l.rowid ${direction}`
+  return { from, where, order }
+}
+
+const whereSql = (where: string[]) => (where.length > 0 ? `WHERE ${where.join(' AND ')}` : '')
+
+/**
+ * How many recordings match `query` (its limit, offset and sort are ignored).
+ *
+ * Counts over the narrow `recording_list` (and the FTS tables when searching), never the recordings' wide rows. A
+ * search alone is counted in its FTS table: every search row belongs to a recording (writers delete both together).
+ */
+export function countRecordings(db: ReadableDb, query: RecordingQuery = {}): number {
+  const filter = buildFilter(query)
+  if (filter.clauses.length === 0 && (filter.fts === null) !== (filter.urls === null)) {
+    // Only a search or only a URL filter: its FTS table alone knows the count.
+    const table = filter.fts ? 'recordings_fts' : 'recording_urls_fts'
+    return db
+      .prepare(`SELECT count(*) FROM ${table} WHERE ${table} MATCH ?`)
+      .pluck()
+      .get(filter.fts ?? filter.urls) as number
+  }
+  const { from, where } = plan(filter, 'latest')
+  return db
+    .prepare(`SELECT count(*) FROM ${from} ${whereSql(where)}`)
+    .pluck()
+    .get(filter.params) as number
 }
 
 /**
  * One page of the recording list: filtered, searched (FTS5) and sorted; `total` counts every match.
  *
- * Latest first by default. `limit` defaults to 50 (at most 1000).
+ * Latest first by default. `limit` defaults to 50 (at most 1000). When the page is the last one (fewer rows than
+ * the limit), the total follows from it and no count query runs.
  */
 export function searchRecordings(db: ReadableDb, query: RecordingQuery = {}): RecordingPage {
-  const { where, params } = buildFilter(query)
+  const filter = buildFilter(query)
   const limit = Math.min(Math.max(1, Math.floor(query.limit ?? DEFAULT_LIMIT)), MAX_LIMIT)
   const offset = Math.max(0, Math.floor(query.offset ?? 0))
-  const order = ORDER_BY[query.sort ?? 'latest'] ?? ORDER_BY.latest
-  const rows = db
+  const { from, where, order } = plan(filter, query.sort ?? 'latest')
+  const ids = db
     .prepare(
-      `SELECT ${SUMMARY_COLUMNS} FROM recordings r LEFT JOIN persons p ON p.id = r.person_id
-       ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`
+      `SELECT l.rowid FROM ${from} ${whereSql(where)} ORDER BY ${order} LIMIT @limit OFFSET @offset`
     )
-    .all({ ...params, limit, offset }) as RecordingRow[]
-  const { total } = db.prepare(`SELECT count(*) AS total FROM recordings r ${where}`).get(params) as { total: number }
+    .pluck()
+    .all({ ...filter.params, limit, offset }) as number[]
+  const byRowid = new Map(
+    (ids.length === 0
+      ? []
+      : (db
+          .prepare(
+            `SELECT r.rowid AS list_rowid, ${SUMMARY_COLUMNS} FROM recordings r LEFT JOIN persons p ON p.id = r.person_id
+             WHERE r.rowid IN (SELECT value FROM json_each(?))`
+          )
+          .all(JSON.stringify(ids)) as (RecordingRow & { list_rowid: number })[])
+    ).map((row) => [row.list_rowid, row])
+  )
+  const rows = ids.flatMap((id) => byRowid.get(id) ?? [])
+  const total =
+    rows.length > 0 && rows.length < limit
+      ? offset + rows.length
+      : rows.length === 0 && offset === 0
+        ? 0
+        : countRecordings(db, query)
   return { total, offset, recordings: rows.map(rowToSummary) }
 }
 
 /** One recording's list row, or undefined. */
 export function getRecordingSummary(db: ReadableDb, id: string): RecordingSummary | undefined {
   const row = db
-    .prepare(`SELECT ${SUMMARY_COLUMNS} FROM recordings r LEFT JOIN persons p ON p.id = r.person_id WHERE r.id = ?`)
+    .prepare(
+      `SELECT ${SUMMARY_COLUMNS} FROM recordings r LEFT JOIN persons p ON p.id = r.person_id WHERE r.id = ?`
+    )
     .get(id) as RecordingRow | undefined
   return row ? rowToSummary(row) : undefined
 }
@@ -245,55 +357,81 @@ export function getRecordingDetail(db: ReadableDb, id: string): RecordingDetail 
         `SELECT window_id, window_index, first_ms, last_ms, event_count, start_url FROM recording_windows
          WHERE recording_id = ? ORDER BY window_index`
       )
-      .all(id) as { window_id: string; window_index: number; first_ms: number; last_ms: number; event_count: number; start_url: string | null }[]
-  ).map(
-    (w): RecordingWindow => ({
-      windowId: w.window_id,
-      index: w.window_index,
-      firstMs: w.first_ms,
-      lastMs: w.last_ms,
-      eventCount: w.event_count,
-      startUrl: w.start_url
-    })
-  )
+      .all(id) as {
+      window_id: string
+      window_index: number
+      first_ms: number
+      last_ms: number
+      event_count: number
+      start_url: string | null
+    }[]
+  ).map((w): RecordingWindow => ({
+    windowId: w.window_id,
+    index: w.window_index,
+    firstMs: w.first_ms,
+    lastMs: w.last_ms,
+    eventCount: w.event_count,
+    startUrl: w.start_url
+  }))
   const segments = (
     db
       .prepare(
         `SELECT window_id, start_ms, end_ms, is_active FROM recording_segments WHERE recording_id = ? ORDER BY start_ms, rowid`
       )
       .all(id) as { window_id: string; start_ms: number; end_ms: number; is_active: number }[]
-  ).map(
-    (s): ActivitySegment => ({ windowId: s.window_id, startMs: s.start_ms, endMs: s.end_ms, isActive: s.is_active === 1 })
-  )
+  ).map((s): ActivitySegment => ({
+    windowId: s.window_id,
+    startMs: s.start_ms,
+    endMs: s.end_ms,
+    isActive: s.is_active === 1
+  }))
   const chunks = (
     db
       .prepare(
         `SELECT seq, window_id, first_ms, last_ms, event_count, has_full_snapshot, length(data) AS byte_length
          FROM snapshot_chunks WHERE recording_id = ? ORDER BY seq`
       )
-      .all(id) as { seq: number; window_id: string; first_ms: number; last_ms: number; event_count: number; has_full_snapshot: number; byte_length: number }[]
-  ).map(
-    (c): SnapshotChunkInfo => ({
-      seq: c.seq,
-      windowId: c.window_id,
-      firstMs: c.first_ms,
-      lastMs: c.last_ms,
-      eventCount: c.event_count,
-      hasFullSnapshot: c.has_full_snapshot === 1,
-      byteLength: c.byte_length
-    })
-  )
+      .all(id) as {
+      seq: number
+      window_id: string
+      first_ms: number
+      last_ms: number
+      event_count: number
+      has_full_snapshot: number
+      byte_length: number
+    }[]
+  ).map((c): SnapshotChunkInfo => ({
+    seq: c.seq,
+    windowId: c.window_id,
+    firstMs: c.first_ms,
+    lastMs: c.last_ms,
+    eventCount: c.event_count,
+    hasFullSnapshot: c.has_full_snapshot === 1,
+    byteLength: c.byte_length
+  }))
   const recordingItems = db
     .prepare(
       `SELECT timestamp_ms, window_id, kind, level, label, detail FROM recording_items WHERE recording_id = ?
        ORDER BY timestamp_ms, rowid`
     )
-    .all(id) as { timestamp_ms: number; window_id: string | null; kind: TimelineItemKind; level: string | null; label: string; detail: string | null }[]
+    .all(id) as {
+    timestamp_ms: number
+    window_id: string | null
+    kind: TimelineItemKind
+    level: string | null
+    label: string
+    detail: string | null
+  }[]
   const eventItems = db
     .prepare(
       `SELECT timestamp_ms, window_id, event, url FROM events WHERE session_id = ? ORDER BY timestamp_ms`
     )
-    .all(id) as { timestamp_ms: number; window_id: string | null; event: string; url: string | null }[]
+    .all(id) as {
+    timestamp_ms: number
+    window_id: string | null
+    event: string
+    url: string | null
+  }[]
   const items: TimelineItem[] = [
     ...recordingItems.map((i) => ({
       timestampMs: i.timestamp_ms,
@@ -303,16 +441,14 @@ export function getRecordingDetail(db: ReadableDb, id: string): RecordingDetail 
       label: i.label,
       detail: i.detail
     })),
-    ...eventItems.map(
-      (e): TimelineItem => ({
-        timestampMs: e.timestamp_ms,
-        windowId: e.window_id,
-        kind: e.event === '$exception' ? 'exception' : 'event',
-        level: e.event === '$exception' ? 'error' : null,
-        label: e.event,
-        detail: e.url
-      })
-    )
+    ...eventItems.map((e): TimelineItem => ({
+      timestampMs: e.timestamp_ms,
+      windowId: e.window_id,
+      kind: e.event === '$exception' ? 'exception' : 'event',
+      level: e.event === '$exception' ? 'error' : null,
+      label: e.event,
+      detail: e.url
+    }))
   ].sort((a, b) => a.timestampMs - b.timestampMs)
   return {
     summary,
@@ -331,13 +467,18 @@ export function getRecordingDetail(db: ReadableDb, id: string): RecordingDetail 
  * One stored chunk's bytes: a JSON array of one window's rrweb events, raw-deflate compressed. Null if absent.
  */
 export function getSnapshotChunk(db: ReadableDb, id: string, seq: number): Uint8Array | null {
-  const row = db.prepare(`SELECT data FROM snapshot_chunks WHERE recording_id = ? AND seq = ?`).get(id, seq) as
-    | { data: Buffer }
-    | undefined
+  const row = db
+    .prepare(`SELECT data FROM snapshot_chunks WHERE recording_id = ? AND seq = ?`)
+    .get(id, seq) as { data: Buffer } | undefined
   return row ? new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength) : null
 }
 
 /** Marks a recording viewed (now) or unviewed. Unknown ids are ignored. */
-export function markRecordingViewed(db: WritableDb, id: string, viewed: boolean, nowMs: number = Date.now()): void {
+export function markRecordingViewed(
+  db: WritableDb,
+  id: string,
+  viewed: boolean,
+  nowMs: number = Date.now()
+): void {
   db.prepare(`UPDATE recordings SET viewed_at_ms = ? WHERE id = ?`).run(viewed ? nowMs : null, id)
 }

@@ -1,0 +1,312 @@
+import { describe, expect, it } from 'vitest'
+import type { RecordingQuery, RecordingSort } from '@shared/domain'
+import { createTestDb } from '../test/test-db'
+import {
+  countRecordings,
+  markRecordingViewed,
+  searchRecordings,
+  toFtsQuery
+} from './recording-queries'
+import type { WritableDb } from './types'
+
+/** A small seeded generator (mulberry32), so a failure can be replayed. */
+function createRandom(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const URLS = [
+  'https://shop.test/cart',
+  'https://shop.test/Cart/Checkout',
+  'https://shop.test/settings/billing',
+  'https://shop.test/search?q=100%_off',
+  'https://shop.test/café/ÉTÉ',
+  'https://docs.test/a_b/c',
+  'https://docs.test/"quoted"',
+  'https://app.test/'
+]
+const WORDS = [
+  'checkout',
+  'checking',
+  'shop',
+  'payment',
+  'failed',
+  'TypeError',
+  'cannot',
+  'read',
+  'coupon',
+  'zebra'
+]
+const EVENTS = ['$pageview', 'signup', 'purchase']
+const BASE_MS = Date.UTC(2026, 0, 1)
+
+/** Fills a cache with `count` random recordings, persons, events and search documents (ties on purpose). */
+function seed(db: WritableDb, count: number, random: () => number): void {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
+  const insertPerson = db.prepare(`INSERT INTO persons (id, email, name) VALUES (?, ?, ?)`)
+  const insertDistinct = db.prepare(
+    `INSERT INTO person_distinct_ids (distinct_id, person_id) VALUES (?, ?)`
+  )
+  for (let p = 0; p < 20; p++) {
+    insertPerson.run(`person-${p}`, p % 3 === 0 ? null : `User${p}@Example.test`, `Name ${p}`)
+    insertDistinct.run(`distinct-${p}`, `person-${p}`)
+  }
+  const insert = db.prepare(`
+    INSERT INTO recordings (rowid, id, distinct_id, person_id, start_ms, end_ms, duration_ms, active_ms,
+      exception_count, console_error_count, urls, viewed_at_ms, imported_at_ms)
+    VALUES (@rowid, @id, @distinctId, @personId, @startMs, @endMs, @durationMs, @activeMs,
+      @exceptionCount, @consoleErrorCount, @urls, @viewedAtMs, 0)`)
+  const insertFts = db.prepare(
+    `INSERT INTO recordings_fts (rowid, people, urls, console, exceptions, tags, events) VALUES (?, ?, ?, ?, '', '', '')`
+  )
+  const insertEvent = db.prepare(
+    `INSERT INTO events (uuid, event, distinct_id, session_id, timestamp_ms) VALUES (?, ?, 'd', ?, ?)`
+  )
+  const used = new Set<number>()
+  for (let k = 0; k < count; k++) {
+    // Start times collide now and then, so rowids (start_ms * 1024 + n) and start times both tie.
+    const startMs = BASE_MS + Math.floor(random() * 200) * 60_000
+    let rowid = startMs * 1024
+    while (used.has(rowid)) rowid++
+    used.add(rowid)
+    const durationMs = pick([
+      5_000,
+      60_000,
+      60_000,
+      300_000,
+      1_800_000,
+      Math.floor(random() * 3_600_000)
+    ])
+    const person = random() < 0.8 ? Math.floor(random() * 20) : null
+    const urls = URLS.filter(() => random() < 0.3)
+    const id = `rec-${k}`
+    insert.run({
+      rowid,
+      id,
+      distinctId: person === null ? `anon-${k}` : `distinct-${person}`,
+      personId: person === null ? null : `person-${person}`,
+      startMs,
+      endMs: startMs + durationMs,
+      durationMs,
+      activeMs: Math.floor(durationMs * pick([0, 0.5, 1])),
+      exceptionCount: pick([0, 0, 0, 1, 2, 5]),
+      consoleErrorCount: pick([0, 0, 1, 3]),
+      urls: JSON.stringify(urls),
+      viewedAtMs: random() < 0.3 ? startMs + 1 : null
+    })
+    const words = WORDS.filter(() => random() < 0.35)
+    insertFts.run(
+      rowid,
+      person === null ? `anon-${k}` : `User${person}@Example.test distinct-${person}`,
+      urls.join(' '),
+      words.join(' ')
+    )
+    for (const event of EVENTS)
+      if (random() < 0.4) insertEvent.run(`${id}-${event}`, event, id, startMs)
+  }
+}
+
+const REFERENCE_ORDER: Record<RecordingSort, string> = {
+  latest: 'r.rowid DESC',
+  oldest: 'r.rowid ASC',
+  longest: 'r.duration_ms DESC, r.rowid DESC',
+  'most-active': 'r.active_ms DESC, r.rowid DESC',
+  'most-errors': '(r.exception_count + r.console_error_count) DESC, r.rowid DESC'
+}
+
+/** The straightforward query over `recordings` (what the list ran before its derived tables): ids and total. */
+function referenceSearch(db: WritableDb, query: RecordingQuery): { total: number; ids: string[] } {
+  const clauses: string[] = []
+  const params: Record<string, unknown> = {}
+  const fts = query.text ? toFtsQuery(query.text) : null
+  if (fts) {
+    clauses.push('r.rowid IN (SELECT rowid FROM recordings_fts WHERE recordings_fts MATCH @fts)')
+    params.fts = fts
+  }
+  const simple: Array<[keyof RecordingQuery, string]> = [
+    ['fromMs', 'r.start_ms >= @fromMs'],
+    ['toMs', 'r.start_ms <= @toMs'],
+    ['minDurationMs', 'r.duration_ms >= @minDurationMs'],
+    ['maxDurationMs', 'r.duration_ms <= @maxDurationMs'],
+    ['minActiveMs', 'r.active_ms >= @minActiveMs']
+  ]
+  for (const [key, clause] of simple) {
+    if (query[key] === undefined) continue
+    clauses.push(clause)
+    params[key] = query[key]
+  }
+  if (query.hasExceptions !== undefined)
+    clauses.push(query.hasExceptions ? 'r.exception_count > 0' : 'r.exception_count = 0')
+  if (query.hasConsoleErrors !== undefined) {
+    clauses.push(query.hasConsoleErrors ? 'r.console_error_count > 0' : 'r.console_error_count = 0')
+  }
+  if (query.viewed !== undefined)
+    clauses.push(query.viewed ? 'r.viewed_at_ms IS NOT NULL' : 'r.viewed_at_ms IS NULL')
+  if (query.person) {
+    clauses.push(`(r.person_id = @person OR r.distinct_id = @person
+      OR r.person_id IN (SELECT id FROM persons WHERE email = @person COLLATE NOCASE)
+      OR r.person_id IN (SELECT person_id FROM person_distinct_ids WHERE distinct_id = @person))`)
+    params.person = query.person
+  }
+  if (query.urlContains) {
+    clauses.push(`r.urls LIKE @urlLike ESCAPE '\\'`)
+    params.urlLike = `%${query.urlContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+  }
+  if (query.performedEvent) {
+    clauses.push(
+      'EXISTS (SELECT 1 FROM events e WHERE e.session_id = r.id AND e.event = @performedEvent)'
+    )
+    params.performedEvent = query.performedEvent
+  }
+  const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : ''
+  const ids = db
+    .prepare(
+      `SELECT r.id FROM recordings r ${where} ORDER BY ${REFERENCE_ORDER[query.sort ?? 'latest']}
+       LIMIT @limit OFFSET @offset`
+    )
+    .pluck()
+    .all({ ...params, limit: query.limit ?? 50, offset: query.offset ?? 0 }) as string[]
+  const total = db
+    .prepare(`SELECT count(*) FROM recordings r ${where}`)
+    .pluck()
+    .get(params) as number
+  return { total, ids }
+}
+
+const SORTS: RecordingSort[] = ['latest', 'oldest', 'longest', 'most-active', 'most-errors']
+const FILTERS: RecordingQuery[] = [
+  {},
+  { hasExceptions: true },
+  { hasExceptions: false },
+  { hasConsoleErrors: true },
+  { hasConsoleErrors: false, minDurationMs: 60_000 },
+  { fromMs: BASE_MS + 50 * 60_000, toMs: BASE_MS + 120 * 60_000 },
+  { fromMs: BASE_MS + 150 * 60_000, viewed: false },
+  { viewed: true },
+  { minDurationMs: 60_000, maxDurationMs: 300_000, minActiveMs: 1 },
+  { person: 'person-3' },
+  { person: 'user4@example.test' },
+  { person: 'distinct-7' },
+  { person: 'anon-17' },
+  { urlContains: '/cart' },
+  { urlContains: '/CART' },
+  { urlContains: 'café' },
+  { urlContains: 'CAFÉ' },
+  { urlContains: 'été' },
+  { urlContains: '100%_off' },
+  { urlContains: '%' },
+  { urlContains: 'a_b' },
+  { urlContains: '"quoted"' },
+  { urlContains: '","' },
+  { urlContains: 'ca' },
+  { urlContains: 'nowhere' },
+  { performedEvent: 'signup' },
+  { performedEvent: 'never' },
+  { text: 'checkout' },
+  { text: 'check' },
+  { text: 'payment failed' },
+  { text: 'User4@Example.test' },
+  { text: 'zebra', hasExceptions: true, sort: 'longest' },
+  { text: 'shop', urlContains: 'billing' },
+  { text: 'coupon', fromMs: BASE_MS + 30 * 60_000, hasConsoleErrors: true },
+  { urlContains: 'shop.test', hasExceptions: true, viewed: false },
+  { urlContains: 'checkout', person: 'person-2' },
+  { text: 'read', performedEvent: 'purchase', minDurationMs: 60_000 }
+]
+
+function expectSameAsReference(db: WritableDb): number {
+  let compared = 0
+  for (const filter of FILTERS) {
+    for (const sort of SORTS) {
+      for (const [limit, offset] of [
+        [7, 0],
+        [7, 21],
+        [50, 0],
+        [1000, 0],
+        [5, 5000]
+      ] as const) {
+        const query: RecordingQuery = { ...filter, sort, limit, offset }
+        const expected = referenceSearch(db, query)
+        const page = searchRecordings(db, query)
+        expect({ query, total: page.total, ids: page.recordings.map((r) => r.id) }).toEqual({
+          query,
+          ...expected
+        })
+        expect(countRecordings(db, query)).toBe(expected.total)
+        compared++
+      }
+    }
+  }
+  return compared
+}
+
+describe('searchRecordings', () => {
+  it('returns exactly what the straightforward query over recordings returns, for every sort and filter', () => {
+    const db = createTestDb()
+    seed(db, 700, createRandom(42))
+    expect(expectSameAsReference(db)).toBe(FILTERS.length * SORTS.length * 5)
+  })
+
+  it('stays equal to the reference after recordings are updated, marked viewed, renamed and deleted', () => {
+    const db = createTestDb()
+    const random = createRandom(7)
+    seed(db, 400, random)
+    const ids = db.prepare('SELECT id FROM recordings ORDER BY rowid').pluck().all() as string[]
+    for (const id of ids.filter((_, i) => i % 5 === 0))
+      markRecordingViewed(db, id, random() < 0.5, 123)
+    db.prepare(
+      `UPDATE recordings SET exception_count = exception_count + 3 WHERE rowid % 7 = 0`
+    ).run()
+    db.prepare(
+      `UPDATE recordings SET console_error_count = 0, duration_ms = 42 WHERE rowid % 11 = 0`
+    ).run()
+    db.prepare(
+      `UPDATE recordings SET urls = '["https://moved.test/Cart"]' WHERE rowid % 13 = 0`
+    ).run()
+    db.prepare(`UPDATE recordings SET id = id || '-renamed' WHERE rowid % 17 = 0`).run()
+    // Writers delete a recording's search row with it (import store, prune), and would move it with its rowid.
+    db.prepare(`DELETE FROM recordings_fts WHERE rowid % 19 = 0`).run()
+    db.prepare(`DELETE FROM recordings WHERE rowid % 19 = 0`).run()
+    const moved = db
+      .prepare(
+        `SELECT rowid FROM recordings WHERE rowid % 23 = 0 AND rowid + 1 NOT IN (SELECT rowid FROM recordings)`
+      )
+      .pluck()
+      .all() as number[]
+    for (const rowid of moved) {
+      db.prepare(`UPDATE recordings SET rowid = rowid + 1 WHERE rowid = ?`).run(rowid)
+      db.prepare(`UPDATE recordings_fts SET rowid = rowid + 1 WHERE rowid = ?`).run(rowid)
+    }
+    expect(moved.length).toBeGreaterThan(0)
+    expect(
+      db
+        .prepare(`SELECT count(*) FROM recordings r JOIN recording_list l ON l.rowid = r.rowid`)
+        .pluck()
+        .get()
+    ).toBe(db.prepare(`SELECT count(*) FROM recording_list`).pluck().get())
+    expect(expectSameAsReference(db)).toBeGreaterThan(0)
+  })
+
+  it('answers the last page without a count and a page past the end with the full count', () => {
+    const db = createTestDb()
+    seed(db, 120, createRandom(3))
+    const total = referenceSearch(db, {}).total
+    expect(searchRecordings(db, { limit: 100, offset: 100 })).toMatchObject({ total, offset: 100 })
+    expect(searchRecordings(db, { limit: 10, offset: 10_000 })).toEqual({
+      total,
+      offset: 10_000,
+      recordings: []
+    })
+    expect(searchRecordings(db, { text: 'nothing-matches-this' })).toEqual({
+      total: 0,
+      offset: 0,
+      recordings: []
+    })
+  })
+})
