@@ -40,9 +40,7 @@ const DAY_MS = 86_400_000
 /** PostHog's inactivity timeout, used for "within the gap" when sessions are not defined by a gap. */
 const DEFAULT_GAP_MS = 30 * 60_000
 const BOUNCE_DURATION_MS = 10_000
-/** Save the device look-ups as a snapshot when a query added at least this many (a stats run, not a page). */
-const DEVICES_WORTH_SAVING = 1000
-const DEVICES_KEY = 'device-by-rowid'
+const DEVICES_KEY = 'session-devices'
 
 /** Sessions as parallel columns (one entry per session), in the order they were found. */
 export type SessionTable = {
@@ -189,103 +187,146 @@ function isBounce(table: SessionTable, s: number): boolean | null {
   return table.interactions[s] <= 1 && table.endMs[s] - table.startMs[s] < BOUNCE_DURATION_MS
 }
 
+/** The devices looked up so far, dictionary-coded, shared by every session definition over one store. */
+type DeviceTable = {
+  /** Device code of each `$session_id` session (index into `devices`); -1 until looked up. */
+  ofSession: Int32Array
+  /** Device code by rowid, for sessions whose first event has no `$session_id`. */
+  ofRowid: Map<number, number>
+  devices: DeviceInfo[]
+  /** Per device code: a code of its `deviceKey` (equal codes, same device); -1 when nothing is known. */
+  keyOf: number[]
+  codeOfDevice: Map<string, number>
+  codeOfKey: Map<string, number>
+}
+
+/** Device codes of table sessions (-1 where unknown) and what the codes stand for. */
+type SessionDevices = { codeOf: Int32Array; table: DeviceTable }
+
 /**
  * The device of each session: the device properties of the first event of the `$session_id` session its first event
- * belongs to (or of that event itself when it has no session id). Looked up by rowid and cached in the store, so
- * every session definition shares the lookups.
+ * belongs to (or of that event itself when it has no session id). Looked up by rowid, kept per store (and saved with
+ * its snapshots), so every session definition shares the lookups.
  */
 function getSessionDevices(
   db: ReadableDb,
   table: SessionTable,
   sessions: Iterable<number>
-): Map<number, DeviceInfo> {
+): SessionDevices {
   const store = table.store
   const column = getSessionColumn(db, store)
-  const firstOfSession = getSessionFirstPositions(store, column.sessionOf, column.sessionIds.length)
-  let cache = store.lazy.get(DEVICES_KEY) as Map<number, DeviceInfo> | undefined
-  if (!cache) {
-    cache = readSavedDevices(store) ?? new Map()
-    store.lazy.set(DEVICES_KEY, cache)
-  }
-  const rowids = getRowids(db, store)
-  const rowidOf = new Map<number, number>()
-  const missing: number[] = []
+  const devices = getDeviceTable(store, column.sessionIds.length)
+  const codeOf = new Int32Array(table.keys.length).fill(-1)
+  let firstOfSession: Int32Array | null = null
+  let rowids: Float64Array | null = null
+  const wanted = new Map<number, number[]>()
   for (const s of sessions) {
     const position = table.firstPosition[s]
     const session = column.sessionOf[position]
-    const rowid = rowids[session >= 0 ? firstOfSession[session] : position]
-    rowidOf.set(s, rowid)
-    if (!cache.has(rowid)) missing.push(rowid)
-  }
-  for (const [rowid, device] of getDevicePropertiesOfEvents(db, missing)) cache.set(rowid, device)
-  if (
-    missing.length >= DEVICES_WORTH_SAVING &&
-    store.snapshots &&
-    getDataFingerprint(db) === store.fingerprint
-  ) {
-    store.snapshots.write(DEVICES_KEY, store.fingerprint, encodeDevices(cache))
-  }
-  const result = new Map<number, DeviceInfo>()
-  for (const [s, rowid] of rowidOf) {
-    const device = cache.get(rowid)
-    if (device) result.set(s, device)
-  }
-  return result
-}
-
-const DEVICE_FIELDS = ['deviceId', 'deviceType', 'browser', 'os'] as const
-
-/** The device look-ups as parts: rowids, four dictionary codes per rowid (-1 for null), the dictionary. */
-function encodeDevices(devices: Map<number, DeviceInfo>): SnapshotPart[] {
-  const rowids = new Float64Array(devices.size)
-  const codes = new Int32Array(devices.size * DEVICE_FIELDS.length)
-  const values: string[] = []
-  const codeOf = new Map<string, number>()
-  let i = 0
-  for (const [rowid, device] of devices) {
-    rowids[i] = rowid
-    DEVICE_FIELDS.forEach((field, f) => {
-      const value = device[field]
-      let code = -1
-      if (value !== null) {
-        code = codeOf.get(value) ?? values.length
-        if (code === values.length) {
-          values.push(value)
-          codeOf.set(value, code)
-        }
+    const known = session >= 0 ? devices.ofSession[session] : -1
+    if (known >= 0) {
+      codeOf[s] = known
+      continue
+    }
+    rowids ??= getRowids(db, store)
+    if (session < 0) {
+      const code = devices.ofRowid.get(rowids[position])
+      if (code !== undefined) {
+        codeOf[s] = code
+        continue
       }
-      codes[i * DEVICE_FIELDS.length + f] = code
-    })
-    i++
+    }
+    firstOfSession ??= getSessionFirstPositions(store, column.sessionOf, column.sessionIds.length)
+    const rowid = rowids[session >= 0 ? firstOfSession[session] : position]
+    const list = wanted.get(rowid)
+    if (list) list.push(s)
+    else wanted.set(rowid, [s])
   }
-  return [rowids, codes, { json: values }]
+  if (wanted.size === 0) return { codeOf, table: devices }
+  const found = getDevicePropertiesOfEvents(db, [...wanted.keys()])
+  for (const [rowid, list] of wanted) {
+    const device = found.get(rowid)
+    if (!device) continue
+    const code = codeDevice(devices, device)
+    for (const s of list) {
+      codeOf[s] = code
+      const position = table.firstPosition[s]
+      const session = column.sessionOf[position]
+      if (session >= 0) devices.ofSession[session] = code
+      else devices.ofRowid.set((rowids as Float64Array)[position], code)
+    }
+  }
+  if (found.size > 0 && store.snapshots && getDataFingerprint(db) === store.fingerprint) {
+    store.snapshots.write(DEVICES_KEY, store.fingerprint, encodeDevices(devices))
+  }
+  return { codeOf, table: devices }
 }
 
-function readSavedDevices(store: EventStore): Map<number, DeviceInfo> | undefined {
+function codeDevice(table: DeviceTable, device: DeviceInfo): number {
+  const text = JSON.stringify([device.deviceId, device.deviceType, device.browser, device.os])
+  let code = table.codeOfDevice.get(text)
+  if (code !== undefined) return code
+  code = table.devices.length
+  table.devices.push(device)
+  table.codeOfDevice.set(text, code)
+  const key = deviceKey(device)
+  let keyCode = -1
+  if (key !== null) {
+    keyCode = table.codeOfKey.get(key) ?? table.codeOfKey.size
+    table.codeOfKey.set(key, keyCode)
+  }
+  table.keyOf.push(keyCode)
+  return code
+}
+
+function getDeviceTable(store: EventStore, sessionCount: number): DeviceTable {
+  const cached = store.lazy.get(DEVICES_KEY) as DeviceTable | undefined
+  if (cached) return cached
+  const table: DeviceTable = {
+    ofSession: new Int32Array(sessionCount).fill(-1),
+    ofRowid: new Map(),
+    devices: [],
+    keyOf: [],
+    codeOfDevice: new Map(),
+    codeOfKey: new Map()
+  }
+  readSavedDevices(store, table)
+  store.lazy.set(DEVICES_KEY, table)
+  return table
+}
+
+/** The device table as parts: codes per session, the rowid fallbacks, the devices. */
+function encodeDevices(table: DeviceTable): SnapshotPart[] {
+  return [
+    table.ofSession,
+    Float64Array.from(table.ofRowid.keys()),
+    Int32Array.from(table.ofRowid.values()),
+    { json: table.devices.map((d) => [d.deviceId, d.deviceType, d.browser, d.os]) }
+  ]
+}
+
+/** Fills an empty device table from the store's snapshot, when it has one that fits. */
+function readSavedDevices(store: EventStore, table: DeviceTable): void {
   const parts = store.snapshots?.read(DEVICES_KEY, store.fingerprint)
-  if (!parts) return undefined
-  const [rowids, codes, values] = parts
+  if (!parts) return
+  const [ofSession, rowids, codes, devices] = parts
   if (
+    !(ofSession instanceof Int32Array) ||
+    ofSession.length !== table.ofSession.length ||
     !(rowids instanceof Float64Array) ||
     !(codes instanceof Int32Array) ||
-    codes.length !== rowids.length * DEVICE_FIELDS.length ||
-    !(values && 'json' in values && Array.isArray(values.json))
+    codes.length !== rowids.length ||
+    !(devices && 'json' in devices && Array.isArray(devices.json))
   ) {
-    return undefined
+    return
   }
-  const dictionary = values.json as string[]
-  const text = (code: number): string | null => (code < 0 ? null : (dictionary[code] ?? null))
-  const devices = new Map<number, DeviceInfo>()
-  for (let i = 0; i < rowids.length; i++) {
-    const at = i * DEVICE_FIELDS.length
-    devices.set(rowids[i], {
-      deviceId: text(codes[at]),
-      deviceType: text(codes[at + 1]),
-      browser: text(codes[at + 2]),
-      os: text(codes[at + 3])
-    })
+  const list = devices.json as (string | null)[][]
+  for (const [deviceId, deviceType, browser, os] of list) {
+    codeDevice(table, { deviceId, deviceType, browser, os })
   }
-  return devices
+  if (table.devices.length !== list.length) return
+  table.ofSession.set(ofSession)
+  rowids.forEach((rowid, i) => table.ofRowid.set(rowid, codes[i]))
 }
 
 /** The position of the earliest event of each `$session_id` session (cached in the store). */
@@ -385,29 +426,30 @@ function findMultiDevicePersons(
 ): SessionStats['multiDevice'] {
   const candidates: number[] = []
   for (const list of perPerson.values()) if (list.length > 1) candidates.push(...list)
-  const devices = getSessionDevices(db, table, candidates)
+  const { codeOf, table: devices } = getSessionDevices(db, table, candidates)
+  const keyOf = (s: number): number => (codeOf[s] < 0 ? -1 : devices.keyOf[codeOf[s]])
   const gapMs =
     table.query.definition.kind === 'gap' ? table.query.definition.gapMs : DEFAULT_GAP_MS
   const found: { person: number; devices: DeviceInfo[]; sessions: number; concurrent: boolean }[] =
     []
   for (const [p, list] of perPerson) {
     if (list.length < 2) continue
-    const byKey = new Map<string, DeviceInfo>()
+    const byKey = new Map<number, DeviceInfo>()
     for (const s of list) {
-      const key = deviceKey(devices.get(s))
-      if (key !== null && !byKey.has(key)) byKey.set(key, devices.get(s) as DeviceInfo)
+      const key = keyOf(s)
+      if (key >= 0 && !byKey.has(key)) byKey.set(key, devices.devices[codeOf[s]])
     }
     if (byKey.size < 2) continue
     const ordered = [...list].sort((a, b) => table.startMs[a] - table.startMs[b])
     let concurrent = false
     for (let i = 0; i < ordered.length && !concurrent; i++) {
       const a = ordered[i]
+      const keyA = keyOf(a)
       for (let j = i + 1; j < ordered.length; j++) {
         const b = ordered[j]
         if (table.startMs[b] - table.endMs[a] > gapMs) break
-        const keyA = deviceKey(devices.get(a))
-        const keyB = deviceKey(devices.get(b))
-        if (keyA !== null && keyB !== null && keyA !== keyB) {
+        const keyB = keyOf(b)
+        if (keyA >= 0 && keyB >= 0 && keyA !== keyB) {
           concurrent = true
           break
         }
@@ -488,7 +530,7 @@ function describeSessions(
   sessions: number[]
 ): SessionSummary[] {
   const store = table.store
-  const devices = getSessionDevices(db, table, sessions)
+  const { codeOf, table: devices } = getSessionDevices(db, table, sessions)
   const profiles = getPersonProfiles(
     db,
     sessions.map((s) => store.personKeys[table.person[s]])
@@ -531,7 +573,7 @@ function describeSessions(
       events: table.events[s],
       pageviews: table.pageviews[s],
       bounced: isBounce(table, s),
-      device: devices.get(s) ?? null,
+      device: codeOf[s] < 0 ? null : devices.devices[codeOf[s]],
       recordingIds: recordingIds as RecordingId[]
     }
   })

@@ -152,6 +152,43 @@ describe('analytics snapshots', () => {
       }
     })
 
+    it('keeps the device look-ups of session statistics for the next engine', () => {
+      const device = (browser: string) => ({ $device_id: `d-${browser}`, $browser: browser })
+      insertEvents(db, [
+        {
+          event: 'a',
+          distinctId: 'u4',
+          sessionId: 'm1',
+          timestampMs: T0,
+          properties: device('Chrome')
+        },
+        {
+          event: 'a',
+          distinctId: 'u4',
+          sessionId: 'm2',
+          timestampMs: T0 + MINUTE,
+          properties: device('Safari')
+        }
+      ])
+      const stats = (withSnapshots: boolean) => {
+        const engine = createAnalyticsEngine(db, withSnapshots ? {} : { snapshots: null })
+        const result = ANALYTICS_METHODS.getSessionStats(engine, {
+          definition: { kind: 'session-id' }
+        })
+        return result.multiDevice.list.map((p) => [p.personId, p.devices.map((d) => d.browser)])
+      }
+      expect(stats(true)).toEqual([['u4', ['Chrome', 'Safari']]])
+      expect(
+        db
+          .prepare(`SELECT count(*) FROM analytics_snapshots WHERE key = 'session-devices'`)
+          .pluck()
+          .get()
+      ).toBe(1)
+      db.prepare(`UPDATE events SET properties = '{}' WHERE distinct_id = 'u4'`).run()
+      expect(stats(true)).toEqual([['u4', ['Chrome', 'Safari']]])
+      expect(stats(false)).toEqual([])
+    })
+
     it('does not save a column built after the data changed, and works without a writer', () => {
       const store = loadEventStore(db, { snapshots: createConnectionSnapshotStore(db) })
       insertEvents(db, [{ event: 'other', distinctId: 'u9', timestampMs: T0 }])
