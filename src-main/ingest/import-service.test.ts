@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
+import { copyFileSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -311,5 +311,37 @@ describe('content hashes', () => {
     copyFileSync(original, copy)
     const again = await importPaths(db, [copy])
     expect(again.files).toEqual({ imported: 0, unchanged: 1, failed: 0 })
+  })
+})
+
+describe('importing a folder again', () => {
+  it('reports a file refused for its content as unchanged until it is modified, then reads it again', async () => {
+    const bad = writeFile('truncated.json', '{"version":"2023-04-28","data":{"snapshots":[{"type":4,')
+    const good = join(temp.dir, 'good.json')
+    copyFileSync(join(ACME, `recordings/${VARIANT_SESSION}.json`), good)
+    const first = await importPaths(db, [bad, good])
+    expect(first.files).toEqual({ imported: 1, unchanged: 0, failed: 1 })
+    const reason = first.outcomes.find((o) => o.file === bad)?.reason
+    expect(reason).toMatch(/truncated/)
+
+    const second = await importPaths(db, [bad, good])
+    expect(second.files).toEqual({ imported: 0, unchanged: 2, failed: 0 })
+    expect(second.outcomes.find((o) => o.file === bad)).toMatchObject({ status: 'unchanged', reason })
+    const third = await importPaths(db, [bad, good])
+    expect(third.files).toEqual({ imported: 0, unchanged: 2, failed: 0 })
+
+    writeFileSync(bad, readFileSync(good))
+    utimesSync(bad, new Date(), new Date(Date.now() + 5000))
+    const fixed = await importPaths(db, [bad, good])
+    expect(fixed.outcomes.find((o) => o.file === bad)?.status).not.toBe('failed')
+  })
+
+  it('tries again a file that could not be read', async () => {
+    const locked = writeFile('locked.json', readFileSync(join(ACME, `recordings/${VARIANT_SESSION}.json`)))
+    db.prepare(
+      `INSERT INTO imports (path, size_bytes, mtime_ms, status, reason, started_at_ms) VALUES (?, ?, ?, 'failed', ?, 0)`
+    ).run(locked, statSync(locked).size, Math.floor(statSync(locked).mtimeMs), 'permission denied: the file cannot be read')
+    const again = await importPaths(db, [locked])
+    expect(again.files).toEqual({ imported: 1, unchanged: 0, failed: 0 })
   })
 })

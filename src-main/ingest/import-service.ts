@@ -80,8 +80,9 @@ async function importPathsUnchecked(
   // re-download), and such a file has the same size as one already imported or as another file of this run. Every
   // other file is hashed by the parser while it reads it, rather than read twice.
   const changed = unique.filter((file) => {
-    if (!log.isUnchangedByStat(file)) return true
-    outcomes.push(log.recordUnchanged(file, null, now()))
+    const unchanged = log.unchangedByStat(file)
+    if (!unchanged) return true
+    outcomes.push(log.recordUnchanged(file, null, now(), unchanged.previously === 'failed' ? unchanged.reason : null))
     progress.filesDone++
     progress.bytesDone += file.sizeBytes
     report()
@@ -227,7 +228,7 @@ async function importOneFile(
     const reason =
       error instanceof ImportError || isExpectedFailure(error)
         ? errorMessage(error)
-        : (tooLargeReason(error) ?? `internal error: ${errorMessage(error)}`)
+        : (tooLargeReason(error) ?? `${INTERNAL_ERROR}${errorMessage(error)}`)
     if (release) {
       if (db.inTransaction) db.exec('ROLLBACK')
     } else {
@@ -293,12 +294,25 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
+const INTERNAL_ERROR = 'internal error: '
+const READ_FAILURES = {
+  denied: 'permission denied: the file cannot be read',
+  gone: 'the file disappeared before it could be read',
+  folder: 'a folder, not a file',
+  other: 'the file cannot be read'
+}
+
 function readFailure(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied: the file cannot be read'
-  if (code === 'ENOENT') return 'the file disappeared before it could be read'
-  if (code === 'EISDIR') return 'a folder, not a file'
-  return `the file cannot be read (${errorMessage(error)})`
+  if (code === 'EACCES' || code === 'EPERM') return READ_FAILURES.denied
+  if (code === 'ENOENT') return READ_FAILURES.gone
+  if (code === 'EISDIR') return READ_FAILURES.folder
+  return `${READ_FAILURES.other} (${errorMessage(error)})`
+}
+
+/** A failure that was not the content's fault (the file could not be read, a bug): worth trying again. */
+function isRetryableFailure(reason: string): boolean {
+  return reason.startsWith(INTERNAL_ERROR) || Object.values(READ_FAILURES).some((prefix) => reason.startsWith(prefix))
 }
 
 function failedOutcome(file: string, reason: string): ImportFileOutcome {
@@ -373,8 +387,8 @@ function createLock(): Lock {
 type ImportLog = ReturnType<typeof createImportLog>
 
 function createImportLog(db: WritableDb) {
-  const byStat = db.prepare<[string, number, number], { one: number }>(
-    `SELECT 1 AS one FROM imports WHERE path = ? AND size_bytes = ? AND mtime_ms = ? AND status IN ('imported', 'unchanged')
+  const byStat = db.prepare<[string, number, number], { status: string; reason: string | null }>(
+    `SELECT status, reason FROM imports WHERE path = ? AND size_bytes = ? AND mtime_ms = ? AND status <> 'running'
      ORDER BY id DESC LIMIT 1`
   )
   const byHash = db.prepare<[string], { one: number }>(
@@ -411,8 +425,17 @@ function createImportLog(db: WritableDb) {
     return outcome
   }
   return {
-    isUnchangedByStat(file: InputFile): boolean {
-      return byStat.get(file.path, file.sizeBytes, file.mtimeMs) !== undefined
+    /**
+     * The file is as it was at an earlier import (same path, size and modification time): `imported` when it was
+     * read, `failed` with the reason when it was refused for its content (reading it again would fail the same
+     * way), null when it is new or changed, or failed for a reason that may have passed (unreadable, internal).
+     */
+    unchangedByStat(file: InputFile): { previously: 'imported' } | { previously: 'failed'; reason: string } | null {
+      const row = byStat.get(file.path, file.sizeBytes, file.mtimeMs)
+      if (!row) return null
+      if (row.status !== 'failed' && row.reason === null) return { previously: 'imported' }
+      if (row.reason === null || isRetryableFailure(row.reason)) return null
+      return { previously: 'failed', reason: row.reason }
     },
     /** Names the file the recordings came from by its hash once the parse has computed it. */
     setRecordingsHash(recordingIds: readonly string[], contentHash: string): void {
@@ -425,7 +448,8 @@ function createImportLog(db: WritableDb) {
     isUnchangedByHash(contentHash: string): boolean {
       return byHash.get(contentHash) !== undefined
     },
-    recordUnchanged(file: InputFile, contentHash: string | null, nowMs: number): ImportFileOutcome {
+    /** Records a file as unchanged; `failedReason` when what is unchanged is a file that was refused before. */
+    recordUnchanged(file: InputFile, contentHash: string | null, nowMs: number, failedReason: string | null = null): ImportFileOutcome {
       const previous = lastKind.get(file.path, contentHash)
       return write(
         {
@@ -433,8 +457,8 @@ function createImportLog(db: WritableDb) {
           status: 'unchanged',
           kind: (previous?.kind as ImportFileOutcome['kind']) ?? 'unknown',
           format: previous?.format ?? null,
-          reason: null,
-          warnings: [],
+          reason: failedReason,
+          warnings: failedReason === null ? [] : [`unchanged since it failed to import: ${failedReason}`],
           recordings: 0,
           events: 0,
           persons: 0

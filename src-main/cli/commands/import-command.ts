@@ -12,7 +12,9 @@ export const importCommand: Command = {
 
 Imports PostHog recording exports (V2, V1, older, rrweb arrays, blob JSONL), event exports (JSONL, JSON, CSV) and
 person exports (JSON, JSONL, CSV), gzipped or not. Folders are read recursively (files ending .json, .jsonl,
-.ndjson, .csv, .txt, optionally .gz; manifest.json is skipped). A file already imported is reported unchanged.
+.ndjson, .csv, .txt, optionally .gz; manifest.json is skipped). A file already imported is reported unchanged, and
+so is a file refused for its content before and not modified since (it would fail the same way; its earlier reason
+is printed); files that could not be read, or met an internal error, are tried again.
 
   --data DIR     the data folder (default: $TAPEDECK_DATA, else the desktop app's per-user folder)
   --json         print one JSON object: {"files":{"imported","unchanged","failed"},"recordings","events","persons",
@@ -57,9 +59,15 @@ usage error.`,
             `${summary.totals.exceptions} exceptions\n`
         )
         for (const outcome of summary.outcomes) {
+          if (outcome.status === 'unchanged') continue
           for (const warning of outcome.warnings.slice(0, 5)) io.stderr.write(`warning: ${outcome.file}: ${warning}\n`)
         }
         for (const failure of failures) io.stderr.write(`failed: ${failure.file}: ${failure.reason}\n`)
+        for (const outcome of summary.outcomes) {
+          if (outcome.status === 'unchanged' && outcome.reason !== null) {
+            io.stderr.write(`unchanged, failed before: ${outcome.file}: ${outcome.reason}\n`)
+          }
+        }
       }
       return failures.length > 0 ? 2 : 0
     })
