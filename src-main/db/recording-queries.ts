@@ -194,17 +194,20 @@ const URLS_MATCH =
  * A search or URL filter is driven by its FTS table (the search first): in start-time order (the FTS rowid order)
  * it stops after the page; in another order every match is looked up in the narrow `recording_list` and sorted,
  * which costs about 0.3 µs per match. Without them, each sort walks its covering `recording_list` index and stops
- * after the page.
+ * after the page; `urlsByRow` does the same for a common "URL contains", testing each row's URLs with `LIKE`.
  */
 function plan(
   filter: Filter,
-  sort: NonNullable<RecordingQuery['sort']>
+  sort: NonNullable<RecordingQuery['sort']>,
+  urlsByRow = false
 ): { from: string; where: string[]; order: string } {
   const [key, direction] = SORT_KEYS[sort] ?? SORT_KEYS.latest
   const where = [...filter.clauses]
   let from = 'recording_list l'
   let rowid = 'l.rowid'
-  if (filter.fts) {
+  if (urlsByRow && !filter.fts) {
+    where.push(URLS_LIKE_BY_ROW)
+  } else if (filter.fts) {
     from = 'recordings_fts f CROSS JOIN recording_list l ON l.rowid = f.rowid'
     where.unshift('f.recordings_fts MATCH @fts')
     rowid = 'f.rowid'
@@ -216,6 +219,25 @@ function plan(
   }
   const order = key === null ? `${rowid} ${direction}` : `${key} ${direction}, l.rowid ${direction}`
   return { from, where, order }
+}
+
+/** "URL contains" tested on one row (walking a sort index): `urls LIKE` on the recording, as the FTS cannot probe. */
+const URLS_LIKE_BY_ROW = `(SELECT r3.urls FROM recordings r3 WHERE r3.rowid = l.rowid) LIKE @urlLike ESCAPE '\\'`
+
+/**
+ * Whether "URL contains" matches so many recordings (a tenth or more) that walking a sort index and testing each
+ * row's URLs finds a page sooner than sorting every trigram match. Counts the matches only up to that tenth.
+ */
+function urlsAreCommon(db: ReadableDb, urls: string): boolean {
+  const recordings = db.prepare(`SELECT count(*) FROM recording_list`).pluck().get() as number
+  const enough = Math.max(50, Math.ceil(recordings / 10))
+  const matches = db
+    .prepare(
+      `SELECT count(*) FROM (SELECT rowid FROM recording_urls_fts WHERE recording_urls_fts MATCH ? LIMIT ?)`
+    )
+    .pluck()
+    .get(urls, enough) as number
+  return matches >= enough
 }
 
 const whereSql = (where: string[]) => (where.length > 0 ? `WHERE ${where.join(' AND ')}` : '')
@@ -253,13 +275,21 @@ export function searchRecordings(db: ReadableDb, query: RecordingQuery = {}): Re
   const filter = buildFilter(query)
   const limit = Math.min(Math.max(1, Math.floor(query.limit ?? DEFAULT_LIMIT)), MAX_LIMIT)
   const offset = Math.max(0, Math.floor(query.offset ?? 0))
-  const { from, where, order } = plan(filter, query.sort ?? 'latest')
+  const sort = query.sort ?? 'latest'
+  const params: Record<string, unknown> = { ...filter.params, limit, offset }
+  let urlsByRow = false
+  if (filter.urls && !filter.fts && SORT_KEYS[sort]?.[0] && urlsAreCommon(db, filter.urls)) {
+    urlsByRow = true
+    delete params.urls
+    params.urlLike = `%${escapeLike(query.urlContains ?? '')}%`
+  }
+  const { from, where, order } = plan(filter, sort, urlsByRow)
   const ids = db
     .prepare(
       `SELECT l.rowid FROM ${from} ${whereSql(where)} ORDER BY ${order} LIMIT @limit OFFSET @offset`
     )
     .pluck()
-    .all({ ...filter.params, limit, offset }) as number[]
+    .all(params) as number[]
   const byRowid = new Map(
     (ids.length === 0
       ? []
