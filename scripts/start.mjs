@@ -15,7 +15,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const extraArgs = process.argv.slice(2)
 
 register()
-const { findElectronBinary } = await import('../src-main/electron/electron-binary.ts')
+const { chooseStartMode, findElectronBinary, formatWebFallbackLine } =
+  await import('../src-main/electron/electron-binary.ts')
 
 const build = spawnSync(
   process.execPath,
@@ -31,11 +32,8 @@ if (build.status !== 0) {
 }
 
 const electron = findElectronBinary({ electronPackageDir: join(root, 'node_modules', 'electron') })
-const hasDisplay =
-  process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY)
-let fallbackReason = null
-if (!electron.found) fallbackReason = `no Electron binary (${electron.reason})`
-else if (!hasDisplay) fallbackReason = 'no display (DISPLAY and WAYLAND_DISPLAY are unset)'
+const startMode = chooseStartMode(electron, process.platform, process.env)
+let fallbackReason = startMode.mode === 'web' ? startMode.reason : null
 
 let nativeBinding = null
 if (fallbackReason === null) {
@@ -46,7 +44,7 @@ if (fallbackReason === null) {
 
 const child =
   fallbackReason === null
-    ? spawn(electron.path, [root, ...extraArgs], {
+    ? spawn(startMode.executablePath, [root, ...extraArgs], {
         cwd: root,
         stdio: 'inherit',
         env: { ...process.env, TAPEDECK_NATIVE_BINDING: nativeBinding }
@@ -54,7 +52,7 @@ const child =
     : startWebHost(fallbackReason)
 
 function startWebHost(reason) {
-  console.log(`Electron cannot run here: ${reason}; serving the same app in your browser instead.`)
+  console.log(formatWebFallbackLine(reason))
   return spawn(process.execPath, [join(root, 'bin', 'tapedeck'), 'serve', '--demo'], {
     cwd: root,
     stdio: 'inherit'

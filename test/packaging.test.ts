@@ -63,12 +63,16 @@ describe('electron.builder.yml', () => {
     expect(demo && existsSync(join(root, demo.from, 'MANIFEST.json'))).toBe(true)
   })
 
-  it('turns off the fuses that would let the app run as plain Node', () => {
-    expect(config.electronFuses).toMatchObject({
+  it('sets every fuse on its safe side (Electron security checklist, item 19)', () => {
+    expect(config.electronFuses).toEqual({
       runAsNode: false,
-      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
       enableNodeOptionsEnvironmentVariable: false,
-      onlyLoadAppFromAsar: true
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      // The app is served from app://, never file:// (checklist item 18).
+      grantFileProtocolExtraPrivileges: false
     })
   })
 })

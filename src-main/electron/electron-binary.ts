@@ -58,3 +58,27 @@ export function findElectronBinary(options: {
   const path = join(options.electronPackageDir, 'dist', relative)
   return exists(path) ? { found: true, path } : { found: false, reason: `${path} is missing` }
 }
+
+/** How `npm start` runs the app: the desktop app, or the web host with the reason Electron cannot run. */
+export type StartMode =
+  { mode: 'electron'; executablePath: string } | { mode: 'web'; reason: string }
+
+/**
+ * Decides how `npm start` runs: Electron when a binary exists and (on Linux) there is a display to show it on,
+ * otherwise the web host, with the reason.
+ */
+export function chooseStartMode(
+  binary: ElectronBinary,
+  platform: NodeJS.Platform,
+  env: Record<string, string | undefined>
+): StartMode {
+  if (!binary.found) return { mode: 'web', reason: `no Electron binary (${binary.reason})` }
+  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY)
+    return { mode: 'web', reason: 'no display (DISPLAY and WAYLAND_DISPLAY are unset)' }
+  return { mode: 'electron', executablePath: binary.path }
+}
+
+/** The one line `npm start` prints before serving the app through the web host instead. */
+export function formatWebFallbackLine(reason: string): string {
+  return `Electron cannot run here: ${reason}; serving the same app in your browser instead.`
+}

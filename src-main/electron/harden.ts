@@ -1,6 +1,8 @@
 import { shell, type Session, type WebContents } from 'electron'
 import {
   decideNavigation,
+  decideRedirect,
+  decideSubframeNavigation,
   decideWindowOpen,
   isPermissionGranted,
   isRequestAllowed
@@ -31,15 +33,19 @@ export function hardenSession(session: Session, appOrigin: string, devServerOrig
 }
 
 /**
- * Per-webContents rules, for every webContents ever created: navigation stays in the app, no new windows (http(s)
- * links open in the system browser), no `<webview>`.
+ * Per-webContents rules, for every webContents ever created: navigation stays in the app (http(s) links clicked in
+ * the app open in the system browser), subframes and redirects never leave it, no new windows, no `<webview>`.
  */
 export function hardenWebContents(contents: WebContents, appOrigin: string): void {
-  contents.on('will-navigate', (event, url) => {
-    applyDecision(decideNavigation(url, appOrigin), () => event.preventDefault())
+  contents.on('will-navigate', (event) => {
+    applyDecision(decideNavigation(event.url, appOrigin), () => event.preventDefault())
   })
-  contents.on('will-redirect', (event, url) => {
-    applyDecision(decideNavigation(url, appOrigin), () => event.preventDefault())
+  contents.on('will-frame-navigate', (event) => {
+    if (event.isMainFrame) return // will-navigate above decides for the top frame
+    applyDecision(decideSubframeNavigation(event.url, appOrigin), () => event.preventDefault())
+  })
+  contents.on('will-redirect', (event) => {
+    applyDecision(decideRedirect(event.url, appOrigin), () => event.preventDefault())
   })
   contents.setWindowOpenHandler(({ url }) => {
     applyDecision(decideWindowOpen(url), () => undefined)

@@ -3,7 +3,7 @@
  * which requests may leave, which files to open) is a tested function elsewhere in this folder.
  */
 import { app, clipboard, dialog, safeStorage, session, shell, type BrowserWindow } from 'electron'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createApi } from '../api/create-api'
@@ -12,7 +12,9 @@ import { closeAppContext, openAppContext, type AppContext } from '../core/app-co
 import { APP_NAME } from '../core/data-dir'
 import { getSchemaVersion } from '../db/migrate'
 import { disposeSyncService, getSyncService } from '../sync/sync-service'
+import { createAboutPanelOptions, formatProblemReport, type AppFacts } from './app-info'
 import { APP_INDEX_URL, APP_ORIGIN, getOrigin } from './app-origin'
+import { describeSkipped, type DropSelection } from './dropped-paths'
 import { createEncryptedKeyStore } from './encrypted-key-store'
 import { hardenSession, hardenWebContents } from './harden'
 import { createImportRunner, importDemoIfEmpty, type ImportRunner } from './import-runner'
@@ -20,13 +22,27 @@ import { createWindowEmitter, registerContractHandlers, registerDropImport } fro
 import { createMainWindow } from './main-window'
 import { installMenu } from './menu'
 import { resolveNativeBinding } from './native-binding'
-import { addRecentPath, extractOpenPaths, OPENABLE_EXTENSIONS } from './open-with'
+import {
+  createSecondInstanceData,
+  extractOpenPaths,
+  OPENABLE_EXTENSIONS,
+  readSecondInstancePaths
+} from './open-with'
+import {
+  readRecentFiles,
+  RECENT_FILES_NAME,
+  rememberRecentFile,
+  writeRecentFiles
+} from './recent-files'
 import { registerAppProtocol, registerAppSchemePrivileges } from './protocol'
 
 const isDevelopment = !app.isPackaged
 // electron-vite dev serves the renderer over http with hot reload; only ever honoured in development.
 const devServerUrl = isDevelopment ? process.env.ELECTRON_RENDERER_URL : undefined
 const appOrigin = (devServerUrl && getOrigin(devServerUrl)) || APP_ORIGIN
+// The installed app loads only its own native build: the variable is a development aid (see resolveNativeBinding),
+// and removing it here keeps the worker threads, which read it, from taking it either.
+if (app.isPackaged) delete process.env.TAPEDECK_NATIVE_BINDING
 
 app.setName(APP_NAME)
 app.enableSandbox()
@@ -38,14 +54,21 @@ let runner: ImportRunner | null = null
 let addSyncFolder: (() => Promise<unknown>) | null = null
 const pendingPaths: string[] = []
 
-if (!app.requestSingleInstanceLock()) {
-  // Another Tapedeck is running: it receives our command line through 'second-instance' and imports the files.
+const launchPaths = openPathsFrom(process.argv, process.cwd())
+if (!app.requestSingleInstanceLock(createSecondInstanceData(launchPaths))) {
+  // Another Tapedeck is running: it receives our files through 'second-instance' and imports them.
   app.quit()
 } else {
-  pendingPaths.push(...openPathsFrom(process.argv, process.cwd()))
-  app.on('second-instance', (_event, argv, workingDirectory) => {
+  pendingPaths.push(...launchPaths)
+  app.on('second-instance', (_event, argv, workingDirectory, additionalData) => {
     focusMainWindow()
-    importFiles(openPathsFrom(argv, workingDirectory))
+    importFiles(
+      readSecondInstancePaths(additionalData, argv, {
+        isPackaged: app.isPackaged,
+        resolve,
+        cwd: workingDirectory
+      })
+    )
   })
   // macOS delivers "Open with" and dock drops as events, also before the app is ready.
   app.on('open-file', (event, path) => {
@@ -118,7 +141,8 @@ async function start(): Promise<void> {
   const getTrustedId = () =>
     mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents.id : null
   registerContractHandlers(createApi(ctx), getTrustedId, appOrigin)
-  registerDropImport(getTrustedId, appOrigin, (paths) => importFiles(paths))
+  registerDropImport(getTrustedId, appOrigin, importDropped)
+  app.setAboutPanelOptions(createAboutPanelOptions(getAppFacts()))
 
   runner = createImportRunner(ctx, {
     onProgress: (p) =>
@@ -168,11 +192,23 @@ function importFiles(paths: string[]): void {
     pendingPaths.push(...paths) // before the app is ready: imported once it is
     return
   }
+  setProgress(2) // indeterminate until the importer's first report (the window shows its own banner)
   runner.run(paths).catch((error: unknown) => {
     setProgress(-1)
     if (mainWindow)
       dialog.showErrorBox('Import failed', error instanceof Error ? error.message : String(error))
   })
+}
+
+function importDropped(selection: DropSelection): void {
+  importFiles(selection.importable)
+  if (selection.skipped.length > 0 && mainWindow) {
+    void dialog.showMessageBox(mainWindow, {
+      type: 'info',
+      message: describeSkipped(selection.skipped),
+      detail: `Tapedeck imports PostHog exports (${OPENABLE_EXTENSIONS.join(', ')}) and folders of them.`
+    })
+  }
 }
 
 /** The bundled demo data: next to the app in a package, in the checkout in development. */
@@ -183,37 +219,34 @@ function demoDir(): string {
 }
 
 function recentFile(): string {
-  return join(context?.dataDir ?? app.getPath('userData'), 'recent.json')
+  return join(context?.dataDir ?? app.getPath('userData'), RECENT_FILES_NAME)
 }
 
-function readRecent(): string[] {
+function rememberRecent(path: string): void {
+  app.addRecentDocument(path)
   try {
-    const value: unknown = JSON.parse(readFileSync(recentFile(), 'utf8'))
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
-  } catch {
-    return []
-  }
-}
-
-function writeRecent(recent: string[]): void {
-  try {
-    writeFileSync(recentFile(), JSON.stringify(recent))
+    rememberRecentFile(recentFile(), path)
   } catch (error) {
     console.error(`could not save the recent files: ${String(error)}`)
   }
   refreshMenu()
 }
 
-function rememberRecent(path: string): void {
-  app.addRecentDocument(path)
-  writeRecent(addRecentPath(readRecent(), path))
+function clearRecent(): void {
+  app.clearRecentDocuments()
+  try {
+    writeRecentFiles(recentFile(), [])
+  } catch (error) {
+    console.error(`could not clear the recent files: ${String(error)}`)
+  }
+  refreshMenu()
 }
 
 function refreshMenu(): void {
   installMenu({
     isDevelopment,
     isMac: process.platform === 'darwin',
-    recent: readRecent(),
+    recent: readRecentFiles(recentFile()),
     actions: {
       openExports: () => {
         void showOpenDialog({
@@ -231,10 +264,7 @@ function refreshMenu(): void {
         )
       },
       openRecent: (path) => importFiles([path]),
-      clearRecent: () => {
-        app.clearRecentDocuments()
-        writeRecent([])
-      },
+      clearRecent,
       fetchAssets,
       showAbout: () => app.showAboutPanel(),
       openDataFolder: () => {
@@ -275,21 +305,31 @@ function fetchAssets(): void {
     })
 }
 
+function getAppFacts(): AppFacts {
+  return {
+    appName: app.getName(),
+    appVersion: app.getVersion(),
+    electronVersion: process.versions.electron,
+    chromeVersion: process.versions.chrome,
+    nodeVersion: process.versions.node,
+    platform: process.platform,
+    osVersion: process.getSystemVersion(),
+    arch: process.arch,
+    schemaVersion: context ? getSchemaVersion(context.db) : null,
+    dataDir: context?.dataDir ?? null
+  }
+}
+
 function reportProblem(): void {
-  const lines = [
-    `Tapedeck ${app.getVersion()} (Electron ${process.versions.electron}, Chromium ${process.versions.chrome})`,
-    `OS: ${process.platform} ${process.getSystemVersion()} ${process.arch}`,
-    `Cache schema: ${context ? getSchemaVersion(context.db) : 'not open'}`,
-    `Data folder: ${context?.dataDir ?? 'not open'}`
-  ]
-  clipboard.writeText(lines.join('\n'))
+  const report = formatProblemReport(getAppFacts())
+  clipboard.writeText(report)
   void dialog.showMessageBox({
     type: 'info',
     message: 'Details copied to the clipboard',
     detail:
       'Paste them into your report together with what you did and what you expected. ' +
       'Recordings hold personal data: attach files only if you may share them.\n\n' +
-      lines.join('\n')
+      report
   })
 }
 

@@ -1,8 +1,13 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
-import { z } from 'zod'
 import type { EmitEvent } from '../core/app-context'
 import { INVOKE_CHANNELS, type ApiHandlers } from '../shared/ipc-contract'
-import { DROP_IMPORT_IPC_CHANNEL, EVENT_IPC_CHANNEL, MAX_DROPPED_PATHS } from './internal-channels'
+import {
+  parseDroppedPaths,
+  selectDroppedPaths,
+  statPathKind,
+  type DropSelection
+} from './dropped-paths'
+import { DROP_IMPORT_IPC_CHANNEL, EVENT_IPC_CHANNEL } from './internal-channels'
 import { dispatchInvoke, listInvokeChannels, RefusedCallError } from './invoke-dispatch'
 import { isTrustedSender, type SenderFacts } from './sender-policy'
 
@@ -47,34 +52,23 @@ export function registerContractHandlers(
   }
 }
 
-const droppedPathsSchema = z
-  .array(
-    z
-      .string()
-      .min(1)
-      .max(4096)
-      .refine(
-        (p) => p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p) || p.startsWith('\\\\'),
-        'absolute path'
-      )
-  )
-  .min(1)
-  .max(MAX_DROPPED_PATHS)
-
-/** Handles files dropped on the window (sent by the preload, not the page): checked, validated, then imported. */
+/**
+ * Handles files dropped on the window (sent by the preload, not the page): sender-checked, validated
+ * (`parseDroppedPaths`), split into what to import and what is not an export (`selectDroppedPaths`), then handed on.
+ */
 export function registerDropImport(
   getTrustedId: () => number | null,
   appOrigin: string,
-  importDropped: (paths: string[]) => void
+  importDropped: (selection: DropSelection) => void
 ): void {
   ipcMain.handle(DROP_IMPORT_IPC_CHANNEL, (event, raw: unknown) => {
     if (!isTrustedSender(getSenderFacts(event), getTrustedId(), appOrigin)) {
       console.error(`ipc ${DROP_IMPORT_IPC_CHANNEL} refused: untrusted sender`)
       throw new RefusedCallError('refused')
     }
-    const parsed = droppedPathsSchema.safeParse(raw)
-    if (!parsed.success) throw new RefusedCallError(`${DROP_IMPORT_IPC_CHANNEL}: invalid paths`)
-    importDropped(parsed.data)
+    const paths = parseDroppedPaths(raw)
+    if (paths === null) throw new RefusedCallError(`${DROP_IMPORT_IPC_CHANNEL}: invalid paths`)
+    importDropped(selectDroppedPaths(paths, statPathKind))
   })
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { findElectronBinary } from './electron-binary'
+import { chooseStartMode, findElectronBinary, formatWebFallbackLine } from './electron-binary'
 import { getElectronNativeDir, resolveNativeBinding } from './native-binding'
 
 describe('resolveNativeBinding', () => {
@@ -30,6 +30,17 @@ describe('resolveNativeBinding', () => {
         exists: () => false
       })
     ).toBe('/x.node')
+  })
+
+  it('never lets the variable choose the native library of a packaged app', () => {
+    expect(
+      resolveNativeBinding({
+        ...base,
+        isPackaged: true,
+        env: { TAPEDECK_NATIVE_BINDING: '/tmp/evil.node' },
+        exists: () => true
+      })
+    ).toBeUndefined()
   })
 })
 
@@ -75,5 +86,38 @@ describe('findElectronBinary', () => {
       found: false,
       reason: 'node_modules/electron has no binary: it was never downloaded'
     })
+  })
+})
+
+describe('chooseStartMode (npm start)', () => {
+  const found = { found: true as const, path: '/nm/electron/dist/electron' }
+
+  it('runs Electron where a binary and a display exist', () => {
+    expect(chooseStartMode(found, 'linux', { DISPLAY: ':0' })).toEqual({
+      mode: 'electron',
+      executablePath: '/nm/electron/dist/electron'
+    })
+    expect(chooseStartMode(found, 'linux', { WAYLAND_DISPLAY: 'wayland-0' }).mode).toBe('electron')
+    expect(chooseStartMode(found, 'darwin', {}).mode).toBe('electron')
+    expect(chooseStartMode(found, 'win32', {}).mode).toBe('electron')
+  })
+
+  it('falls back to the web host, saying why in one line, without a binary or a display', () => {
+    const missing = chooseStartMode(
+      { found: false, reason: 'node_modules/electron has no binary: it was never downloaded' },
+      'linux',
+      { DISPLAY: ':0' }
+    )
+    expect(missing).toEqual({
+      mode: 'web',
+      reason: 'no Electron binary (node_modules/electron has no binary: it was never downloaded)'
+    })
+    const headless = chooseStartMode(found, 'linux', {})
+    expect(headless.mode).toBe('web')
+    const line = formatWebFallbackLine(headless.mode === 'web' ? headless.reason : '')
+    expect(line).toBe(
+      'Electron cannot run here: no display (DISPLAY and WAYLAND_DISPLAY are unset); serving the same app in your browser instead.'
+    )
+    expect(line).not.toContain('\n')
   })
 })

@@ -22,8 +22,10 @@ export function getElectronNativeBindingPath(nativeDir: string): string {
 /**
  * The `nativeBinding` to open the cache with in the Electron main process, or undefined for better-sqlite3's own.
  *
- * `TAPEDECK_NATIVE_BINDING` wins (set by scripts/start.mjs). A packaged app uses its own node_modules copy, which
- * electron-builder rebuilt for Electron. In development, the folder `npm start` prepared, when it exists.
+ * In development, `TAPEDECK_NATIVE_BINDING` wins (set by scripts/start.mjs), else the folder `npm start` prepared,
+ * when it exists. A packaged app always uses its own copy (the afterPack hook put the Electron build there) and
+ * ignores the variable: an environment variable must not be able to make the installed app load another native
+ * library (the same reason the packaged app's fuses ignore `NODE_OPTIONS`).
  */
 export function resolveNativeBinding(options: {
   isPackaged: boolean
@@ -34,9 +36,9 @@ export function resolveNativeBinding(options: {
   env: Record<string, string | undefined>
   exists: (path: string) => boolean
 }): string | undefined {
+  if (options.isPackaged) return undefined
   const fromEnv = options.env.TAPEDECK_NATIVE_BINDING
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv
-  if (options.isPackaged) return undefined
   const candidate = getElectronNativeBindingPath(
     getElectronNativeDir(options.appRoot, options.electronVersion, options.platform, options.arch)
   )

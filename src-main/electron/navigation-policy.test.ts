@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import {
   decideNavigation,
+  decideRedirect,
+  decideSubframeNavigation,
   decideWindowOpen,
   isPermissionGranted,
   isRequestAllowed
@@ -36,6 +38,31 @@ describe('decideNavigation', () => {
     ]) {
       expect(decideNavigation(url), url).toEqual({ action: 'deny' })
     }
+  })
+})
+
+describe('decideRedirect', () => {
+  it('follows redirects within the app and refuses the rest without opening a browser', () => {
+    expect(decideRedirect('app://tapedeck/index.html')).toEqual({ action: 'allow' })
+    for (const url of ['https://example.test/', 'file:///etc/passwd', 'app://other/'])
+      expect(decideRedirect(url), url).toEqual({ action: 'deny' })
+  })
+})
+
+describe('decideSubframeNavigation', () => {
+  it('lets the replay frame hold the app’s pages and empty documents only, never opening a browser', () => {
+    for (const url of ['about:blank', 'about:srcdoc', 'app://tapedeck/index.html'])
+      expect(decideSubframeNavigation(url), url).toEqual({ action: 'allow' })
+    for (const url of [
+      'https://shop.acme.test/checkout',
+      'http://127.0.0.1:8080/',
+      'javascript:alert(1)',
+      'data:text/html,<script>1</script>',
+      'file:///etc/passwd',
+      'about:blank#x',
+      'app://tapedeck.evil.test/'
+    ])
+      expect(decideSubframeNavigation(url), url).toEqual({ action: 'deny' })
   })
 })
 

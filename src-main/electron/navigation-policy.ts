@@ -19,6 +19,32 @@ export function decideNavigation(
   return externalOrDeny(targetUrl)
 }
 
+/**
+ * `will-redirect`: a redirect stays within the app or is refused. Never handed to the system browser: a redirect is
+ * not something the user clicked.
+ */
+export function decideRedirect(
+  targetUrl: string,
+  appOrigin: string = APP_ORIGIN
+): NavigationDecision {
+  return isAppUrl(targetUrl, appOrigin) ? { action: 'allow' } : { action: 'deny' }
+}
+
+/**
+ * `will-frame-navigate` for a subframe (the replay iframe and the recorded page's own frames): only the app's own
+ * pages and the empty documents a replay is built in. Never handed to the system browser: subframes show recorded,
+ * untrusted content (Electron's checklist, item 15). Main-frame navigations are `decideNavigation`'s.
+ */
+export function decideSubframeNavigation(
+  targetUrl: string,
+  appOrigin: string = APP_ORIGIN
+): NavigationDecision {
+  if (isAppUrl(targetUrl, appOrigin)) return { action: 'allow' }
+  return targetUrl === 'about:blank' || targetUrl === 'about:srcdoc'
+    ? { action: 'allow' }
+    : { action: 'deny' }
+}
+
 /** `setWindowOpenHandler`: the app never opens a second window; http(s) links go to the system browser. */
 export function decideWindowOpen(targetUrl: string): NavigationDecision {
   return externalOrDeny(targetUrl)

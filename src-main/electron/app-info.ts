@@ -1,0 +1,52 @@
+import type { AboutPanelOptionsOptions } from 'electron'
+
+/** What the app knows about itself and the machine, for Help → About and Help → Report a Problem. */
+export type AppFacts = {
+  appName: string
+  appVersion: string
+  electronVersion: string
+  chromeVersion: string
+  nodeVersion: string
+  platform: string
+  osVersion: string
+  arch: string
+  /** The cache's schema version, or null when the cache is not open. */
+  schemaVersion: number | null
+  /** The data folder, or null when the cache is not open. */
+  dataDir: string | null
+}
+
+/**
+ * The About panel's contents.
+ *
+ * Linux shows only what is set here (Electron has no defaults there), so name, version, copyright and the runtime
+ * versions are always filled in; the icon is added when one is given (Linux and Windows show it).
+ */
+export function createAboutPanelOptions(
+  facts: AppFacts,
+  iconPath?: string
+): AboutPanelOptionsOptions {
+  const runtime = `Electron ${facts.electronVersion}, Chromium ${facts.chromeVersion}, Node ${facts.nodeVersion}`
+  return {
+    applicationName: facts.appName,
+    applicationVersion: facts.appVersion,
+    version: runtime,
+    copyright: 'Copyright © Tapedeck contributors',
+    credits: `Watch PostHog session recordings offline.\n${runtime}`,
+    ...(iconPath === undefined ? {} : { iconPath })
+  }
+}
+
+/**
+ * The text Help → Report a Problem copies to the clipboard: versions, OS, cache schema and data folder.
+ *
+ * Nothing from the recordings themselves (they hold personal data); the user adds what happened.
+ */
+export function formatProblemReport(facts: AppFacts): string {
+  return [
+    `${facts.appName} ${facts.appVersion} (Electron ${facts.electronVersion}, Chromium ${facts.chromeVersion}, Node ${facts.nodeVersion})`,
+    `OS: ${facts.platform} ${facts.osVersion} ${facts.arch}`,
+    `Cache schema: ${facts.schemaVersion ?? 'not open'}`,
+    `Data folder: ${facts.dataDir ?? 'not open'}`
+  ].join('\n')
+}
