@@ -9,19 +9,20 @@
  * The browser measurements run against `tapedeck serve` in its own process (as a user runs it).
  *
  * Environment: BENCH_RECORDINGS, BENCH_RUNS (queries per case, default 100), BENCH_BROWSERS (fresh browsers for the
- * player figures, default 3), CHROMIUM_PATH.
+ * player figures, default 3), BENCH_LIST_ONLY=1 (only the list and search figures), BENCH_LIST_FILTER (only the list
+ * cases whose label contains it), CHROMIUM_PATH.
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { join } from 'node:path'
 import { chromium, type Page } from 'playwright-core'
-import type { RecordingQuery } from '../src-main/shared/domain'
 import { createApi } from '../src-main/api/create-api'
 import { closeAppContext, openAppContext, type AppContext } from '../src-main/core/app-context'
 import { importPaths } from '../src-main/ingest/import-service'
 import { ensureRendererBuilt } from '../src-main/web/renderer-build'
 import { createRandom, writeLongRecording } from './generate-long-recording'
+import { benchListContract } from './list-bench'
 
 const ROOT = join(import.meta.dirname, '.data', 'ui')
 const TARGET_RECORDINGS = Number(process.env.BENCH_RECORDINGS ?? 100_000)
@@ -137,54 +138,9 @@ async function ensureCache(dataDir: string): Promise<void> {
   console.log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`)
 }
 
-const QUERIES: Array<[string, RecordingQuery]> = [
-  ['latest 100 (no filter)', { sort: 'latest', limit: 100 }],
-  ['latest, offset 5000', { sort: 'latest', limit: 100, offset: 5000 }],
-  ['has exceptions', { hasExceptions: true, limit: 100 }],
-  ['console errors + ≥ 1 min', { hasConsoleErrors: true, minDurationMs: 60_000, limit: 100 }],
-  ['sort: longest', { sort: 'longest', limit: 100 }],
-  ['sort: most errors', { sort: 'most-errors', limit: 100 }],
-  ['last 7 days + unviewed', { fromMs: Date.UTC(2026, 9, 15), viewed: false, limit: 100 }],
-  ['search: an email', { text: 'user1234@bench.test', limit: 100 }],
-  ['search: email prefix "user12"', { text: 'user12', limit: 100 }],
-  ['search: common word "shop"', { text: 'shop', limit: 100 }],
-  ['search: "checkout"', { text: 'checkout', limit: 100 }],
-  ['search: exception text', { text: 'Cannot read properties', limit: 100 }],
-  ['URL contains /cart', { urlContains: '/cart', limit: 100 }],
-  ['person (distinct id)', { person: 'bench-user-777', limit: 100 }]
-]
-
+/** List and search through the contract: the cases are in list-bench.ts. */
 async function benchContract(context: AppContext, origin: string, token: string): Promise<void> {
-  const api = createApi(context)
-  console.log(`\nList and search through the contract (${RUNS} runs each after 10 warm-ups; ms)`)
-  console.log(`${'query'.padEnd(34)} ${'matches'.padStart(8)}  handler p50/p95   HTTP p50/p95`)
-  for (const [label, query] of QUERIES) {
-    const inProcess: number[] = []
-    const overHttp: number[] = []
-    let total = 0
-    for (let i = 0; i < RUNS + 10; i++) {
-      const t0 = performance.now()
-      const page = await api['recordings:search'](query)
-      const t1 = performance.now()
-      const response = await fetch(`${origin}/api/invoke/recordings:search`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-tapedeck-token': token },
-        body: JSON.stringify([query])
-      })
-      await response.json()
-      const t2 = performance.now()
-      total = page.total
-      if (i >= 10) {
-        inProcess.push(t1 - t0)
-        overHttp.push(t2 - t1)
-      }
-    }
-    const a = stats(inProcess)
-    const b = stats(overHttp)
-    console.log(
-      `${label.padEnd(34)} ${String(total).padStart(8)}  ${fmt(a.p50).padStart(6)} / ${fmt(a.p95).padEnd(7)} ${fmt(b.p50).padStart(6)} / ${fmt(b.p95)}`
-    )
-  }
+  await benchListContract(context, { runs: RUNS, http: { origin, token }, only: process.env.BENCH_LIST_FILTER })
 }
 
 /**
@@ -325,7 +281,7 @@ async function main(): Promise<void> {
   try {
     const url = new URL(serve.url)
     await benchContract(context, url.origin, url.searchParams.get('token') ?? '')
-    await benchBrowser(serve.url)
+    if (process.env.BENCH_LIST_ONLY !== '1') await benchBrowser(serve.url)
   } finally {
     serve.stop()
     closeAppContext(context)
