@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { createAboutPanelOptions, formatProblemReport, type AppFacts } from './app-info'
+import type { SourceInfo } from '../shared/contract/sync-channels'
+import {
+  createAboutPanelOptions,
+  describeAddFolderResult,
+  formatProblemReport,
+  type AppFacts
+} from './app-info'
 
 const facts: AppFacts = {
   appName: 'Tapedeck',
@@ -41,5 +47,44 @@ describe('formatProblemReport', () => {
     expect(formatProblemReport({ ...facts, schemaVersion: null, dataDir: null })).toMatch(
       /Cache schema: not open\nData folder: not open$/
     )
+  })
+})
+
+describe('describeAddFolderResult', () => {
+  const source: SourceInfo = {
+    id: 1,
+    kind: 'folder',
+    name: 'exports',
+    location: '/home/me/exports',
+    projectId: null,
+    settings: null,
+    createdAtMs: 1,
+    lastSyncAtMs: null,
+    hasKey: false,
+    isWatched: true,
+    lastRun: null
+  }
+
+  it('confirms the folder, says nothing when the picker was cancelled, and explains a refusal', () => {
+    expect(describeAddFolderResult({ ok: true, source })).toEqual({
+      type: 'info',
+      message: 'Syncing exports',
+      detail:
+        'Tapedeck imports the exports in /home/me/exports now, and again whenever they change. It is listed under Sources.'
+    })
+    expect(
+      describeAddFolderResult({ ok: false, reason: 'cancelled', message: 'No folder was chosen.' })
+    ).toBeNull()
+    expect(
+      describeAddFolderResult({
+        ok: false,
+        reason: 'duplicate',
+        message: '/home/me/exports is already a source.'
+      })
+    ).toEqual({
+      type: 'warning',
+      message: 'The folder was not added',
+      detail: '/home/me/exports is already a source.'
+    })
   })
 })

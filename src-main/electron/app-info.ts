@@ -1,4 +1,5 @@
 import type { AboutPanelOptionsOptions } from 'electron'
+import type { AddSourceResult } from '../shared/contract/sync-channels'
 
 /** What the app knows about itself and the machine, for Help → About and Help → Report a Problem. */
 export type AppFacts = {
@@ -49,4 +50,25 @@ export function formatProblemReport(facts: AppFacts): string {
     `Cache schema: ${facts.schemaVersion ?? 'not open'}`,
     `Data folder: ${facts.dataDir ?? 'not open'}`
   ].join('\n')
+}
+
+/** A message box's contents for the shell to show. */
+export type Notice = { type: 'info' | 'warning'; message: string; detail: string }
+
+/**
+ * What File → Add Sync Folder… tells the user: the folder now synced, or why it was not added. Nothing when the user
+ * cancelled the folder picker.
+ */
+export function describeAddFolderResult(result: AddSourceResult): Notice | null {
+  if (result.ok) {
+    return {
+      type: 'info',
+      message: `Syncing ${result.source.name}`,
+      detail: `Tapedeck imports the exports in ${result.source.location} now${
+        result.source.isWatched ? ', and again whenever they change' : ''
+      }. It is listed under Sources.`
+    }
+  }
+  if (result.reason === 'cancelled') return null
+  return { type: 'warning', message: 'The folder was not added', detail: result.message }
 }

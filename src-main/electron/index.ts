@@ -12,7 +12,14 @@ import { closeAppContext, openAppContext, type AppContext } from '../core/app-co
 import { APP_NAME } from '../core/data-dir'
 import { getSchemaVersion } from '../db/migrate'
 import { disposeSyncService, getSyncService } from '../sync/sync-service'
-import { createAboutPanelOptions, formatProblemReport, type AppFacts } from './app-info'
+import type { AddSourceResult } from '../shared/contract/sync-channels'
+import {
+  createAboutPanelOptions,
+  describeAddFolderResult,
+  formatProblemReport,
+  type AppFacts,
+  type Notice
+} from './app-info'
 import { APP_INDEX_URL, APP_ORIGIN, getOrigin } from './app-origin'
 import { describeSkipped, type DropSelection } from './dropped-paths'
 import { createEncryptedKeyStore } from './encrypted-key-store'
@@ -51,7 +58,7 @@ registerAppSchemePrivileges()
 let mainWindow: BrowserWindow | null = null
 let context: AppContext | null = null
 let runner: ImportRunner | null = null
-let addSyncFolder: (() => Promise<unknown>) | null = null
+let addSyncFolder: (() => Promise<AddSourceResult>) | null = null
 const pendingPaths: string[] = []
 
 const launchPaths = openPathsFrom(process.argv, process.cwd())
@@ -202,13 +209,18 @@ function importFiles(paths: string[]): void {
 
 function importDropped(selection: DropSelection): void {
   importFiles(selection.importable)
-  if (selection.skipped.length > 0 && mainWindow) {
-    void dialog.showMessageBox(mainWindow, {
+  if (selection.skipped.length > 0) {
+    showNotice({
       type: 'info',
       message: describeSkipped(selection.skipped),
       detail: `Tapedeck imports PostHog exports (${OPENABLE_EXTENSIONS.join(', ')}) and folders of them.`
     })
   }
+}
+
+function showNotice(notice: Notice | null): void {
+  if (notice === null) return
+  void (mainWindow ? dialog.showMessageBox(mainWindow, notice) : dialog.showMessageBox(notice))
 }
 
 /** The bundled demo data: next to the app in a package, in the checkout in development. */
@@ -259,9 +271,9 @@ function refreshMenu(): void {
         }).then(importFiles)
       },
       addSyncFolder: () => {
-        void addSyncFolder?.().catch((error: unknown) =>
-          dialog.showErrorBox('Could not add the folder', String(error))
-        )
+        addSyncFolder?.()
+          .then((result) => showNotice(describeAddFolderResult(result)))
+          .catch((error: unknown) => dialog.showErrorBox('Could not add the folder', String(error)))
       },
       openRecent: (path) => importFiles([path]),
       clearRecent,
