@@ -157,6 +157,24 @@ test.describe('desktop app (Electron)', () => {
         1
       )
 
+      // The native menu (its template is unit-tested in menu-template.test.ts): what Electron actually installed.
+      const menu = await app.evaluate(({ Menu }) =>
+        (Menu.getApplicationMenu()?.items ?? []).map((item) => ({
+          label: item.label,
+          items: (item.submenu?.items ?? []).map((child) => child.label)
+        }))
+      )
+      const submenu = (label: string) => menu.find((item) => item.label === label)?.items ?? []
+      expect(submenu('File')).toEqual(
+        expect.arrayContaining(['Open Export…', 'Add Sync Folder…', 'Open Recent'])
+      )
+      expect(submenu('Help')).toEqual(
+        expect.arrayContaining(['Open Data Folder', 'Report a Problem…'])
+      )
+      expect(menu.map((item) => item.label)).toEqual(
+        expect.arrayContaining(['Edit', 'View', 'Window'])
+      )
+
       await page.screenshot({ path: testInfo.outputPath('electron-list.png') })
     } finally {
       await app.close()
