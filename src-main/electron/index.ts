@@ -28,7 +28,7 @@ import { createImportRunner, importDemoIfEmpty, type ImportRunner } from './impo
 import { createWindowEmitter, registerContractHandlers, registerDropImport } from './ipc'
 import { createMainWindow } from './main-window'
 import { installMenu } from './menu'
-import { resolveNativeBinding } from './native-binding'
+import { isNativeAbiMismatch, resolveNativeBinding } from './native-binding'
 import {
   createSecondInstanceData,
   extractOpenPaths,
@@ -114,9 +114,7 @@ async function start(): Promise<void> {
       emit: createWindowEmitter(() => mainWindow)
     })
   } catch (error) {
-    const hint = /NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(
-      String(error)
-    )
+    const hint = isNativeAbiMismatch(error)
       ? '\n\nThe database module is not built for Electron. Start the app with "npm start", which prepares it.'
       : ''
     fail(`Tapedeck could not open its cache in ${dataDir}`, error, hint)

@@ -1,6 +1,17 @@
+import { copyFileSync, mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { closeAppContext, openAppContext } from '../core/app-context'
+import { getSchemaVersion } from '../db/migrate'
+import { createTempDir } from '../test/test-db'
 import { chooseStartMode, findElectronBinary, formatWebFallbackLine } from './electron-binary'
-import { getElectronNativeDir, resolveNativeBinding } from './native-binding'
+import {
+  getElectronNativeBindingPath,
+  getElectronNativeDir,
+  isNativeAbiMismatch,
+  resolveNativeBinding
+} from './native-binding'
 
 describe('resolveNativeBinding', () => {
   const base = {
@@ -119,5 +130,66 @@ describe('chooseStartMode (npm start)', () => {
       'Electron cannot run here: no display (DISPLAY and WAYLAND_DISPLAY are unset); serving the same app in your browser instead.'
     )
     expect(line).not.toContain('\n')
+  })
+})
+
+describe('nativeBinding, end to end', () => {
+  it('opens the cache through the build found in out/native (here a copy of the Node build)', () => {
+    const { dir, cleanup } = createTempDir()
+    try {
+      // Stand in for the Electron-ABI build (which cannot be made offline) with the Node build, at the same path.
+      const nodeBuild = join(
+        dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')),
+        'build',
+        'Release',
+        'better_sqlite3.node'
+      )
+      const target = getElectronNativeBindingPath(
+        getElectronNativeDir(dir, '45.5.0', 'linux', 'x64')
+      )
+      mkdirSync(dirname(target), { recursive: true })
+      copyFileSync(nodeBuild, target)
+      const nativeBinding = resolveNativeBinding({
+        isPackaged: false,
+        appRoot: dir,
+        electronVersion: '45.5.0',
+        platform: 'linux',
+        arch: 'x64',
+        env: {},
+        exists: (path) => path === target
+      })
+      expect(nativeBinding).toBe(target)
+      const context = openAppContext({
+        dataDir: join(dir, 'data'),
+        shell: 'electron',
+        nativeBinding
+      })
+      try {
+        expect(getSchemaVersion(context.db)).toBeGreaterThan(0)
+      } finally {
+        closeAppContext(context)
+      }
+      expect(() =>
+        openAppContext({
+          dataDir: join(dir, 'data2'),
+          shell: 'electron',
+          nativeBinding: join(dir, 'missing.node')
+        })
+      ).toThrow()
+    } finally {
+      cleanup()
+    }
+  })
+
+  it('recognises a build made for another runtime, so the shell can say to run npm start', () => {
+    const mismatch = new Error(
+      "The module '/app/node_modules/better-sqlite3/build/Release/better_sqlite3.node'\n" +
+        'was compiled against a different Node.js version using\nNODE_MODULE_VERSION 115. This version of ' +
+        'Node.js requires\nNODE_MODULE_VERSION 140. Please try re-compiling or re-installing'
+    )
+    expect(isNativeAbiMismatch(mismatch)).toBe(true)
+    expect(isNativeAbiMismatch(new Error('SQLITE_CANTOPEN: unable to open database file'))).toBe(
+      false
+    )
   })
 })

@@ -44,3 +44,13 @@ export function resolveNativeBinding(options: {
   )
   return options.exists(candidate) ? candidate : undefined
 }
+
+/**
+ * True when opening the cache failed because the native module was built for another runtime (Node's build loaded
+ * by Electron, or the reverse): the shell then tells the user to start the app with `npm start`, which prepares the
+ * Electron build.
+ */
+export function isNativeAbiMismatch(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error)
+  return /NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(message)
+}
