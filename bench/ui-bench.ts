@@ -10,7 +10,7 @@
  *
  * Environment: BENCH_RECORDINGS, BENCH_RUNS (queries per case, default 100), BENCH_BROWSERS (fresh browsers for the
  * player figures, default 3), BENCH_LIST_ONLY=1 (only the list and search figures), BENCH_LIST_FILTER (only the list
- * cases whose label contains it), CHROMIUM_PATH.
+ * cases whose label contains it), BENCH_PLAYER_ONLY=1 (only the player figures), CHROMIUM_PATH.
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -28,6 +28,7 @@ const ROOT = join(import.meta.dirname, '.data', 'ui')
 const TARGET_RECORDINGS = Number(process.env.BENCH_RECORDINGS ?? 100_000)
 const RUNS = Number(process.env.BENCH_RUNS ?? 100)
 const BROWSERS = Number(process.env.BENCH_BROWSERS ?? 3)
+const PLAYER_ONLY = process.env.BENCH_PLAYER_ONLY === '1'
 const ACME = join(import.meta.dirname, '..', 'test', 'fixtures', 'acme-small')
 const LONG_ID = 'bench-1h-recording'
 const CHROMIUM_ARGS = [
@@ -197,7 +198,7 @@ async function benchBrowser(url: string): Promise<void> {
       await page.waitForSelector('[data-app-state="ready"]')
 
       // Search from the committed query (Enter, or a link) to the rows painted.
-      for (const term of ['user1234@bench.test', 'checkout', 'user77', 'Cannot read']) {
+      for (const term of PLAYER_ONLY ? [] : ['user1234@bench.test', 'checkout', 'user77', 'Cannot read']) {
         for (let i = 0; i < 5; i++) {
           await page.evaluate('location.hash = "#/recordings"')
           await page.waitForSelector('[data-app-state="ready"]')
@@ -242,7 +243,7 @@ async function benchBrowser(url: string): Promise<void> {
     )
   }
   console.log(`\nIn Chromium (${BROWSERS} fresh browsers; ms)`)
-  row('search: query committed → rows painted', searchSamples)
+  if (!PLAYER_ONLY) row('search: query committed → rows painted', searchSamples)
   row('1-hour recording: click → first frame', firstFrames)
   row('seek to the end, cold (no keyframes yet)', coldSeeksToEnd)
   row('seek back to the start', seeksBack)
@@ -280,7 +281,7 @@ async function main(): Promise<void> {
   const serve = await startServe(dataDir)
   try {
     const url = new URL(serve.url)
-    await benchContract(context, url.origin, url.searchParams.get('token') ?? '')
+    if (!PLAYER_ONLY) await benchContract(context, url.origin, url.searchParams.get('token') ?? '')
     if (process.env.BENCH_LIST_ONLY !== '1') await benchBrowser(serve.url)
   } finally {
     serve.stop()

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { RecordingId } from '@shared/domain'
 import { createFakeApi } from '../../test/fake-api'
 import { buildChunk } from '../../test/builders'
-import { ChunkError, createChunkLoader, parseChunkEvents } from './chunk-loader'
+import { ChunkError, createChunkLoader, parseChunkEvents, prefetchFirstChunk } from './chunk-loader'
 
 const APP = 'http://127.0.0.1:4870'
 const events = [
@@ -28,6 +28,16 @@ describe('chunk loader', () => {
     // The relative image URL resolved against the page and now points at the app's asset route.
     expect(JSON.stringify(loaded[1])).toContain(`${APP}/assets?url=https%3A%2F%2Fshop.example%2Fa.png`)
     expect(loader.bytesLoaded()).toBeGreaterThan(0)
+  })
+
+  it('uses the first chunk fetched alongside the detail instead of asking again', async () => {
+    const api = createFakeApi({ 'recordings:get-chunk': (_id, seq) => (seq === 0 ? bytes(events) : null) })
+    const prefetched = prefetchFirstChunk(api, 'rec-1' as RecordingId)
+    expect(api.calls).toHaveLength(1)
+    const loader = createChunkLoader(api, 'rec-1' as RecordingId, APP, prefetched)
+    expect((await loader.load(buildChunk({ seq: 0 }))).map((e) => e.timestamp)).toEqual([1_000, 1_001, 1_500])
+    expect(api.calls).toHaveLength(1)
+    expect(prefetched.size).toBe(0)
   })
 
   it('reports a missing chunk and an undecodable one as ChunkErrors naming the part', async () => {

@@ -50,8 +50,29 @@ export type ChunkLoader = {
   bytesLoaded: () => number
 }
 
-/** A loader for one recording. `appOrigin` is where cached assets are served (`location.origin`). */
-export function createChunkLoader(api: DesktopApi, recordingId: RecordingId, appOrigin: string): ChunkLoader {
+/** Chunk bytes already requested (by seq), e.g. the first chunk, fetched while the recording's detail loads. */
+export type PrefetchedChunks = Map<number, Promise<Uint8Array | null>>
+
+/**
+ * Starts fetching the chunk a player most likely draws first (seq 0: the recording's first full snapshot), so it
+ * travels alongside the detail request instead of after it. Failures are left for the loader to report.
+ */
+export function prefetchFirstChunk(api: DesktopApi, recordingId: RecordingId): PrefetchedChunks {
+  const pending = api.invoke('recordings:get-chunk', recordingId, 0)
+  pending.catch(() => undefined)
+  return new Map([[0, pending]])
+}
+
+/**
+ * A loader for one recording. `appOrigin` is where cached assets are served (`location.origin`); `prefetched` bytes
+ * are used once instead of a new request.
+ */
+export function createChunkLoader(
+  api: DesktopApi,
+  recordingId: RecordingId,
+  appOrigin: string,
+  prefetched: PrefetchedChunks = new Map()
+): ChunkLoader {
   const cache = new Map<number, Promise<ReplayEvent[]>>()
   const isolationByWindow = new Map<string, IsolationState>()
   const toAssetUrl = assetUrlFor(appOrigin)
@@ -60,7 +81,9 @@ export function createChunkLoader(api: DesktopApi, recordingId: RecordingId, app
   async function fetchChunk(chunk: SnapshotChunkInfo): Promise<ReplayEvent[]> {
     let data: Uint8Array | null
     try {
-      data = await api.invoke('recordings:get-chunk', recordingId, chunk.seq)
+      const early = prefetched.get(chunk.seq)
+      prefetched.delete(chunk.seq)
+      data = await (early ?? api.invoke('recordings:get-chunk', recordingId, chunk.seq))
     } catch (error) {
       throw new ChunkError(chunk.seq, `Part ${chunk.seq + 1} of this recording could not be read: ${error instanceof Error ? error.message : String(error)}`)
     }

@@ -6,12 +6,13 @@ import type { RouteProps } from '../../app/route-types'
 import { hrefFor, lastTargetFor } from '../../app/router'
 import { EmptyState } from '../../components/empty-state'
 import { useRecordingListStore } from '../recordings/recording-list-store'
+import { prefetchFirstChunk, type PrefetchedChunks } from './chunk-loader'
 import { Player } from './player'
 import './player.css'
 
 type Loaded =
   | { status: 'loading'; id: string }
-  | { status: 'ready'; id: string; detail: RecordingDetail }
+  | { status: 'ready'; id: string; detail: RecordingDetail; prefetched: PrefetchedChunks }
   | { status: 'missing'; id: string }
   | { status: 'error'; id: string; message: string }
 
@@ -24,11 +25,13 @@ export function PlayerScreen({ params, search }: RouteProps) {
 
   useEffect(() => {
     let isCurrent = true
+    // The first chunk is fetched alongside the detail (time to first frame); a deep link past it just ignores it.
+    const prefetched = prefetchFirstChunk(desktop, id as RecordingId)
     desktop
       .invoke('recordings:get', id as RecordingId)
       .then((detail) => {
         if (!isCurrent) return
-        setLoaded(detail ? { status: 'ready', id, detail } : { status: 'missing', id })
+        setLoaded(detail ? { status: 'ready', id, detail, prefetched } : { status: 'missing', id })
         if (detail && !detail.summary.viewed) {
           desktop
             .invoke('recordings:mark-viewed', id as RecordingId, true)
@@ -46,7 +49,7 @@ export function PlayerScreen({ params, search }: RouteProps) {
 
   useScreenReady(current.status === 'loading' || current.status === 'ready' ? 'loading' : current.status === 'missing' ? 'ready' : 'error')
 
-  if (current.status === 'ready') return <Player key={id} detail={current.detail} search={search} />
+  if (current.status === 'ready') return <Player key={id} detail={current.detail} search={search} prefetched={current.prefetched} />
   return (
     <div className="screen" data-testid="player-screen">
       <header className="screen-header">

@@ -4,7 +4,7 @@ import { desktop } from '../../api-client'
 import { useScreenReady } from '../../app/app-store'
 import { hrefFor, lastTargetFor } from '../../app/router'
 import { formatDateTime, formatDuration } from '../../components/format'
-import { createChunkLoader } from './chunk-loader'
+import { createChunkLoader, type PrefetchedChunks } from './chunk-loader'
 import { ExceptionOverlay } from './exception-overlay'
 import { Inspector } from './inspector'
 import { PlaybackEngine } from './playback-engine'
@@ -25,7 +25,16 @@ import { WindowSwitcher } from './window-switcher'
 const TIME_UPDATE_MS = 80
 
 /** One recording's player: replay, controls, overlay and inspector, with its own store. */
-export function Player({ detail, search }: { detail: RecordingDetail; search: URLSearchParams }) {
+export function Player({
+  detail,
+  search,
+  prefetched
+}: {
+  detail: RecordingDetail
+  search: URLSearchParams
+  /** Chunk bytes requested before the detail arrived (the first chunk). */
+  prefetched?: PrefetchedChunks
+}) {
   const [store] = useState<PlayerStore>(() => {
     const { offsetMs } = initialOffsetFromSearch(search, detail)
     return createPlayerStore(detail, { initialOffsetMs: offsetMs })
@@ -43,7 +52,7 @@ export function Player({ detail, search }: { detail: RecordingDetail; search: UR
     const engine = new PlaybackEngine(
       container,
       detail,
-      createChunkLoader(desktop, detail.summary.id, window.location.origin),
+      createChunkLoader(desktop, detail.summary.id, window.location.origin, prefetched),
       {
         onTime: (timeMs) => {
           const now = performance.now()
@@ -79,7 +88,7 @@ export function Player({ detail, search }: { detail: RecordingDetail; search: UR
       store.getState().attachControls(null)
       engine.destroy()
     }
-  }, [store, detail, opening])
+  }, [store, detail, opening, prefetched])
 
   // A new `?t=` on the same recording (edited link, back/forward) seeks there.
   const t = search.get('t')
