@@ -4,7 +4,8 @@
 //
 // The desktop app needs better-sqlite3 built for Electron's ABI; that build is prepared in out/native/ (never in
 // node_modules, whose Node build the tests use) and handed over through TAPEDECK_NATIVE_BINDING.
-// Extra arguments are passed on: `npm start -- export.json` opens a file in the desktop app.
+// Extra arguments are passed on: `npm start -- export.json` opens a file in the desktop app (imports it before
+// serving, in the web fallback).
 import { spawn, spawnSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -53,6 +54,11 @@ const child =
 
 function startWebHost(reason) {
   console.log(formatWebFallbackLine(reason))
+  // Files named on the command line are imported first, as the desktop app would open them.
+  const files = extraArgs.filter((arg) => !arg.startsWith('-'))
+  if (files.length > 0) {
+    spawnSync(process.execPath, [join(root, 'bin', 'tapedeck'), 'import', ...files], { cwd: root, stdio: 'inherit' })
+  }
   return spawn(process.execPath, [join(root, 'bin', 'tapedeck'), 'serve', '--demo'], {
     cwd: root,
     stdio: 'inherit'
