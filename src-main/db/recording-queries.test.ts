@@ -85,6 +85,8 @@ function seed(db: WritableDb, count: number, random: () => number): void {
     ])
     const person = random() < 0.8 ? Math.floor(random() * 20) : null
     const urls = URLS.filter(() => random() < 0.3)
+    // Only the shortest recordings visit this URL: it comes last in the longest-first order.
+    if (durationMs === 5_000) urls.push('https://late.test/x')
     const id = `rec-${k}`
     insert.run({
       rowid,
@@ -206,6 +208,7 @@ const FILTERS: RecordingQuery[] = [
   { urlContains: '","' },
   { urlContains: 'ca' },
   { urlContains: 'nowhere' },
+  { urlContains: 'late.test' },
   { performedEvent: 'signup' },
   { performedEvent: 'never' },
   { text: 'checkout' },

@@ -194,20 +194,17 @@ const URLS_MATCH =
  * A search or URL filter is driven by its FTS table (the search first): in start-time order (the FTS rowid order)
  * it stops after the page; in another order every match is looked up in the narrow `recording_list` and sorted,
  * which costs about 0.3 µs per match. Without them, each sort walks its covering `recording_list` index and stops
- * after the page; `urlsByRow` does the same for a common "URL contains", testing each row's URLs with `LIKE`.
+ * after the page (a common "URL contains" can do the same: `walkTestingUrls`).
  */
 function plan(
   filter: Filter,
-  sort: NonNullable<RecordingQuery['sort']>,
-  urlsByRow = false
+  sort: NonNullable<RecordingQuery['sort']>
 ): { from: string; where: string[]; order: string } {
   const [key, direction] = SORT_KEYS[sort] ?? SORT_KEYS.latest
   const where = [...filter.clauses]
   let from = 'recording_list l'
   let rowid = 'l.rowid'
-  if (urlsByRow && !filter.fts) {
-    where.push(URLS_LIKE_BY_ROW)
-  } else if (filter.fts) {
+  if (filter.fts) {
     from = 'recordings_fts f CROSS JOIN recording_list l ON l.rowid = f.rowid'
     where.unshift('f.recordings_fts MATCH @fts')
     rowid = 'f.rowid'
@@ -223,6 +220,41 @@ function plan(
 
 /** "URL contains" tested on one row (walking a sort index): `urls LIKE` on the recording, as the FTS cannot probe. */
 const URLS_LIKE_BY_ROW = `(SELECT r3.urls FROM recordings r3 WHERE r3.rowid = l.rowid) LIKE @urlLike ESCAPE '\\'`
+
+/**
+ * A page for a common "URL contains" in a duration/activity/errors order: walks the sort index (other filters
+ * applied) and tests each row's URLs, so it stops after the page. When the URL's matches are rare early in that
+ * order (the sort and the URL correlate), it gives up after a bounded walk and returns null (sort the matches).
+ */
+function walkTestingUrls(
+  db: ReadableDb,
+  filter: Filter,
+  sort: NonNullable<RecordingQuery['sort']>,
+  urlContains: string,
+  limit: number,
+  offset: number
+): number[] | null {
+  const { from, where, order } = plan({ ...filter, urls: null }, sort)
+  const params: Record<string, unknown> = {
+    ...filter.params,
+    urlLike: `%${escapeLike(urlContains)}%`
+  }
+  delete params.urls
+  const statement = db
+    .prepare(
+      `SELECT l.rowid, ${URLS_LIKE_BY_ROW} FROM ${from} ${whereSql(where)} ORDER BY ${order}`
+    )
+    .raw()
+  const wanted = offset + limit
+  const budget = Math.max(200, wanted * 20)
+  const hits: number[] = []
+  let walked = 0
+  for (const [rowid, hit] of statement.iterate(params) as IterableIterator<[number, number]>) {
+    if (hit === 1 && hits.push(rowid) >= wanted) break
+    if (++walked >= budget) return null
+  }
+  return hits.slice(offset)
+}
 
 /**
  * Whether "URL contains" matches so many recordings (a tenth or more) that walking a sort index and testing each
@@ -276,20 +308,19 @@ export function searchRecordings(db: ReadableDb, query: RecordingQuery = {}): Re
   const limit = Math.min(Math.max(1, Math.floor(query.limit ?? DEFAULT_LIMIT)), MAX_LIMIT)
   const offset = Math.max(0, Math.floor(query.offset ?? 0))
   const sort = query.sort ?? 'latest'
-  const params: Record<string, unknown> = { ...filter.params, limit, offset }
-  let urlsByRow = false
+  let ids: number[] | null = null
   if (filter.urls && !filter.fts && SORT_KEYS[sort]?.[0] && urlsAreCommon(db, filter.urls)) {
-    urlsByRow = true
-    delete params.urls
-    params.urlLike = `%${escapeLike(query.urlContains ?? '')}%`
+    ids = walkTestingUrls(db, filter, sort, query.urlContains ?? '', limit, offset)
   }
-  const { from, where, order } = plan(filter, sort, urlsByRow)
-  const ids = db
-    .prepare(
-      `SELECT l.rowid FROM ${from} ${whereSql(where)} ORDER BY ${order} LIMIT @limit OFFSET @offset`
-    )
-    .pluck()
-    .all(params) as number[]
+  if (ids === null) {
+    const { from, where, order } = plan(filter, sort)
+    ids = db
+      .prepare(
+        `SELECT l.rowid FROM ${from} ${whereSql(where)} ORDER BY ${order} LIMIT @limit OFFSET @offset`
+      )
+      .pluck()
+      .all({ ...filter.params, limit, offset }) as number[]
+  }
   const byRowid = new Map(
     (ids.length === 0
       ? []
