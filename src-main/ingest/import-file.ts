@@ -237,7 +237,7 @@ class FileContext {
     const depth = path.length
     if (depth === 0) {
       this.records++
-      this.routeRecord(value, text, recordMode ? 'jsonl' : 'json')
+      this.routeRecord(value, raw, recordMode ? 'jsonl' : 'json')
       return
     }
     const top = this.top!
@@ -254,7 +254,7 @@ class FileContext {
           a === 'data' ? (b === 'snapshots' ? 'posthog-export' : 'posthog-export-v1') : 'posthog-pre-v1'
         )
       }
-      addSnapshotItem(top.builder, value, windowId, text)
+      addSnapshotItem(top.builder, value, windowId, raw)
       return
     }
     if (depth === 2 && a === 'results') {
@@ -265,12 +265,12 @@ class FileContext {
         this.routeRecord(hogqlRowToRecord(columns, value), null, 'hogql')
         return
       }
-      this.routeRecord(value, text, 'api-page')
+      this.routeRecord(value, raw, 'api-page')
       return
     }
     if (depth === 1 && top.kind === 'array') {
       this.records++
-      this.routeRecord(value, text, 'json-array')
+      this.routeRecord(value, raw, 'json-array')
       return
     }
     top.props.set(path.map(String).join('.'), value)
@@ -335,7 +335,8 @@ class FileContext {
     this.finishRecording(builder)
   }
 
-  private routeRecord(value: unknown, text: string | null, container: string): void {
+  /** `raw`: the record's JSON as read, when it is one value of the file (kept as an rrweb event's text). */
+  private routeRecord(value: unknown, raw: Buffer | null, container: string): void {
     const kind = classifyJsonRecord(value)
     switch (kind) {
       case 'rrweb-event':
@@ -351,7 +352,7 @@ class FileContext {
                 : 'rrweb-array'
           this.streamBuilder = this.newBuilder(format, null, 'file-name')
         }
-        addSnapshotItem(this.streamBuilder, value, undefined, kind === 'rrweb-event' ? (text ?? undefined) : undefined)
+        addSnapshotItem(this.streamBuilder, value, undefined, raw ?? undefined)
         return
       }
       case 'event': {
@@ -591,9 +592,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** One item of a snapshot list: a flat event, a blob_v2 `[windowId, event]` pair, or a blob v1 `{window_id, data}`. */
-function addSnapshotItem(builder: RecordingBuilder, item: unknown, windowId: unknown, text: string | undefined): void {
+function addSnapshotItem(builder: RecordingBuilder, item: unknown, windowId: unknown, raw: Buffer | undefined): void {
   if (Array.isArray(item)) {
-    if (item.length === 2 && isObject(item[1])) builder.add(item[1], windowId ?? item[0])
+    if (item.length === 2 && isObject(item[1])) builder.add(item[1], windowId ?? item[0], raw && blobLineEvent(raw))
     else builder.add(item, windowId)
     return
   }
@@ -602,7 +603,27 @@ function addSnapshotItem(builder: RecordingBuilder, item: unknown, windowId: unk
     for (const event of item.data) builder.add(event, itemWindow)
     return
   }
-  builder.add(item, windowId, text)
+  builder.add(item, windowId, raw)
+}
+
+/**
+ * The bytes of the event in a blob_v2 line `["<window id>",{…}]`, so that it is stored as read rather than
+ * re-serialised; undefined when the line is not that simple (the event is then serialised from its parsed value).
+ */
+function blobLineEvent(raw: Buffer): Buffer | undefined {
+  if (raw[0] !== 0x5b) return undefined
+  let i = 1
+  if (raw[i] === 0x22) {
+    i = raw.indexOf(0x22, i + 1)
+    if (i < 0 || raw.lastIndexOf(0x5c, i) > 1) return undefined
+    i++
+  } else {
+    while (i < raw.length && ((raw[i] >= 0x30 && raw[i] <= 0x39) || raw[i] === 0x2d)) i++
+  }
+  if (raw[i] !== 0x2c || raw[i + 1] !== 0x7b || raw[raw.length - 1] !== 0x5d || raw[raw.length - 2] !== 0x7d) {
+    return undefined
+  }
+  return raw.subarray(i + 1, raw.length - 1)
 }
 
 /**

@@ -71,7 +71,11 @@ export type PreparedRecording = {
   warnings: string[]
 }
 
-type Entry = { ts: number; text: string; info: EventInfo; order: number }
+/**
+ * `text` is the event's JSON: the bytes as read when they were compact (kept off the JavaScript heap, copied into
+ * the chunk as they are), else a string of `JSON.stringify`.
+ */
+type Entry = { ts: number; text: string | Buffer; info: EventInfo; order: number }
 
 type WindowAccumulator = { id: string; firstOrder: number; entries: Entry[]; sorted: boolean; lastTs: number }
 
@@ -96,7 +100,7 @@ export type RecordingBuilderOptions = {
  * `PreparedRecording`: sorted, deduplicated, Meta events synthesised where a full snapshot lacks one, activity
  * segments, counts, URLs, console entries and chunks compressed with raw deflate level 1.
  *
- * Memory: the events' JSON text and a few facts per event, nothing else of the parsed objects.
+ * Memory: the events' JSON (as read, or re-serialised) and a few facts per event, nothing else of the parsed objects.
  */
 export class RecordingBuilder {
   id: string | null
@@ -132,9 +136,10 @@ export class RecordingBuilder {
    * Adds one event.
    *
    * `windowId` may be a string or number (PostHog's UI exports number windows 1, 2…); when absent, the event's own
-   * `windowId`/`window_id` is used, else `"default"`. `text` is the event's JSON as read, reused when compact.
+   * `windowId`/`window_id` is used, else `"default"`. `text` is the event's JSON as read (a string, or the bytes),
+   * reused when compact.
    */
-  add(value: unknown, windowId?: unknown, text?: string): void {
+  add(value: unknown, windowId?: unknown, text?: string | Buffer): void {
     const normalised = normaliseSnapshotEvent(value)
     if ('dropped' in normalised) {
       this.dropped.set(normalised.dropped, (this.dropped.get(normalised.dropped) ?? 0) + 1)
@@ -145,7 +150,7 @@ export class RecordingBuilder {
     let json = text
     let info: EventInfo
     try {
-      if (json === undefined || changed || json.includes('\n')) json = JSON.stringify(event)
+      if (json === undefined || changed || json.includes(NEWLINE)) json = JSON.stringify(event)
       info = describeEvent(event)
       if (this.collectAssetUrls && event.type >= EventType.FullSnapshot && event.type <= EventType.Meta) {
         this.collectAssetUrls(event, this.addAssetUrl)
@@ -337,6 +342,15 @@ export function normaliseWindowId(value: unknown): string {
   return 'default'
 }
 
+const NEWLINE = '\n'
+
+function sameText(a: string | Buffer, b: string | Buffer): boolean {
+  if (typeof a === 'string' && typeof b === 'string') return a === b
+  return asBuffer(a).equals(asBuffer(b))
+}
+
+const asBuffer = (text: string | Buffer): Buffer => (typeof text === 'string' ? Buffer.from(text) : text)
+
 /** Removes events identical to an earlier one with the same timestamp; returns how many. */
 function dedupe(window: WindowAccumulator): number {
   const entries = window.entries
@@ -348,7 +362,7 @@ function dedupe(window: WindowAccumulator): number {
     if (out > 0 && entries[out - 1].ts !== entry.ts) runStart = out
     let duplicate = false
     for (let k = runStart; k < out; k++) {
-      if (entries[k].text === entry.text) {
+      if (sameText(entries[k].text, entry.text)) {
         duplicate = true
         break
       }
@@ -449,7 +463,7 @@ const MAX_SCRATCH_BYTES = 16 * 1024 * 1024
 
 function encodeChunk(entries: Entry[]): Buffer {
   let capacity = 2
-  for (const entry of entries) capacity += 3 * entry.text.length + 1
+  for (const entry of entries) capacity += (typeof entry.text === 'string' ? 3 : 1) * entry.text.length + 1
   // A chunk with a huge full snapshot gets a buffer of its own rather than keeping one that size for good.
   let target = scratch
   if (capacity > MAX_SCRATCH_BYTES) target = Buffer.allocUnsafeSlow(capacity)
@@ -458,7 +472,8 @@ function encodeChunk(entries: Entry[]): Buffer {
   target[offset++] = 0x5b // [
   for (let i = 0; i < entries.length; i++) {
     if (i > 0) target[offset++] = 0x2c // ,
-    offset += target.write(entries[i].text, offset)
+    const text = entries[i].text
+    offset += typeof text === 'string' ? target.write(text, offset) : text.copy(target, offset)
   }
   target[offset++] = 0x5d // ]
   return target.subarray(0, offset)
