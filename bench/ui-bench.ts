@@ -29,6 +29,10 @@ const TARGET_RECORDINGS = Number(process.env.BENCH_RECORDINGS ?? 100_000)
 const RUNS = Number(process.env.BENCH_RUNS ?? 100)
 const BROWSERS = Number(process.env.BENCH_BROWSERS ?? 3)
 const PLAYER_ONLY = process.env.BENCH_PLAYER_ONLY === '1'
+/** BENCH_PLAYER_WARM=0 skips waiting for the background keyframe index (and the warm seeks). */
+const PLAYER_WARM = process.env.BENCH_PLAYER_WARM !== '0'
+/** Renderer phases of the first frame: performance marks set by the player, in order. */
+const FIRST_FRAME_MARKS = ['tapedeck:detail-received', 'tapedeck:player-mounted', 'tapedeck:chunk-decoded', 'tapedeck:first-frame']
 const ACME = join(import.meta.dirname, '..', 'test', 'fixtures', 'acme-small')
 const LONG_ID = 'bench-1h-recording'
 const CHROMIUM_ARGS = [
@@ -187,6 +191,7 @@ async function benchBrowser(url: string): Promise<void> {
   const indexTimes: number[] = []
   const warmSeeks: number[] = []
   const warmSeeksToEnd: number[] = []
+  const phases = new Map<string, number[]>()
   for (let run = 0; run < BROWSERS; run++) {
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -213,17 +218,30 @@ async function benchBrowser(url: string): Promise<void> {
       firstFrames.push(
         await timeUntilMark(
           page,
-          `location.hash = '#/recordings/${LONG_ID}'`,
+          `performance.mark('tapedeck:open-clicked'); location.hash = '#/recordings/${LONG_ID}'`,
           'tapedeck:first-frame'
         )
       )
       await page.waitForSelector('[data-app-state="ready"]')
+      // Each phase's end, ms after the click (the last of each mark: the open just measured).
+      const marks = (await page.evaluate(`(() => {
+        const open = performance.getEntriesByName('tapedeck:open-clicked').at(-1)?.startTime ?? NaN
+        return ${JSON.stringify(FIRST_FRAME_MARKS)}.map((name) => {
+          const entry = performance.getEntriesByName(name).at(-1)
+          return entry ? entry.startTime - open : NaN
+        })
+      })()`)) as number[]
+      FIRST_FRAME_MARKS.forEach((name, i) => {
+        const value = marks[i] as number
+        if (Number.isFinite(value)) (phases.get(name) ?? phases.set(name, []).get(name))?.push(value)
+      })
       const key = (k: string) => `window.dispatchEvent(new KeyboardEvent('keydown', { key: '${k}' }))`
       const clickAt = (fraction: number) =>
         `(() => { const bar = document.querySelector('[data-testid="seek-bar"]'); const r = bar.getBoundingClientRect(); const o = { clientX: r.left + r.width * ${fraction}, clientY: r.top + r.height / 2, bubbles: true, pointerId: 1, button: 0 }; bar.dispatchEvent(new PointerEvent('pointerdown', o)); bar.dispatchEvent(new PointerEvent('pointerup', o)) })()`
       // Cold: right after the first frame, before any synthetic keyframe exists.
       coldSeeksToEnd.push(await timeUntilMark(page, key('End'), 'tapedeck:seek-applied'))
       seeksBack.push(await timeUntilMark(page, key('Home'), 'tapedeck:seek-applied'))
+      if (!PLAYER_WARM) continue
       // Warm: once the background index is built.
       const indexStart = Date.now()
       await page.waitForSelector('[data-keyframes="ready"]', { timeout: 600_000 })
@@ -245,8 +263,10 @@ async function benchBrowser(url: string): Promise<void> {
   console.log(`\nIn Chromium (${BROWSERS} fresh browsers; ms)`)
   if (!PLAYER_ONLY) row('search: query committed → rows painted', searchSamples)
   row('1-hour recording: click → first frame', firstFrames)
+  for (const [name, samples] of phases) row(`  by ${name.replace('tapedeck:', '')}`, samples)
   row('seek to the end, cold (no keyframes yet)', coldSeeksToEnd)
   row('seek back to the start', seeksBack)
+  if (!PLAYER_WARM) return
   row('background keyframe index built after', indexTimes)
   row('seek anywhere, warm (seek-bar clicks)', warmSeeks)
   row('seek to the end, warm', warmSeeksToEnd)

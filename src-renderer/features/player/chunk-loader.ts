@@ -108,6 +108,7 @@ export function createChunkLoader(
     let state = isolationByWindow.get(chunk.windowId)
     if (!state) isolationByWindow.set(chunk.windowId, (state = createIsolationState()))
     for (const event of events) isolateEvent(event, state, appOrigin, toAssetUrl)
+    performance.mark('tapedeck:chunk-decoded', { detail: { seq: chunk.seq } })
     return events
   }
 

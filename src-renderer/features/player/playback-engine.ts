@@ -245,12 +245,14 @@ export class PlaybackEngine {
         this.apply(session, target)
       } else if (plan.kind === 'reuse' && session) {
         this.setState('buffering')
+        this.halt(session)
         this.prefetch(chunks, session.lastIndex + 1, neededIndex)
         await this.appendThrough(session, neededIndex, generation)
         if (generation !== this.generation) return
         this.apply(session, target)
       } else {
         this.setState(this.session ? 'buffering' : 'loading')
+        if (session) this.halt(session)
         const startIndex = plan.kind === 'keyframe' ? plan.keyframe.chunkIndex : keyIndex
         const lists = await Promise.all(chunks.slice(startIndex, neededIndex + 1).map((c) => this.loader.load(c)))
         if (generation !== this.generation || this.isDestroyed) return
@@ -399,6 +401,18 @@ export class PlaybackEngine {
     performance.mark('tapedeck:seek-applied', { detail: { targetMs } })
   }
 
+  /**
+   * Stops the Replayer's clock while a seek waits for chunks: left playing, it keeps replaying the old position
+   * (each scroll or mutation a layout of the replayed page) and starves the fetching and decoding of the new one.
+   */
+  private halt(session: Session): void {
+    try {
+      session.replayer.pause()
+    } catch {
+      // A Replayer that failed half-way has no clock to stop.
+    }
+  }
+
   /** Starts fetching and decoding chunks `from..to` at once (the loader keeps them); appending stays in order. */
   private prefetch(chunks: SnapshotChunkInfo[], from: number, to: number): void {
     for (let i = from; i <= to; i++) {
@@ -437,7 +451,10 @@ export class PlaybackEngine {
       })
       .finally(() => {
         session.loadingMore = false
-        if (this.session === session && this.state === 'buffering' && this.wantsPlay) this.apply(session, this.timeMs)
+        // Resumes playback that outran loading; a seek since (a new generation) resumes itself once its chunks are in.
+        if (this.session === session && generation === this.generation && this.state === 'buffering' && this.wantsPlay) {
+          this.apply(session, this.timeMs)
+        }
       })
   }
 

@@ -30,6 +30,8 @@ export function PlayerScreen({ params, search }: RouteProps) {
     desktop
       .invoke('recordings:get', id as RecordingId)
       .then((detail) => {
+        // For `npm run bench:ui` (the phases of the first frame).
+        performance.mark('tapedeck:detail-received')
         if (!isCurrent) return
         setLoaded(detail ? { status: 'ready', id, detail, prefetched } : { status: 'missing', id })
         if (detail && !detail.summary.viewed) {

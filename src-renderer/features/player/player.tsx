@@ -47,6 +47,7 @@ export function Player({
   useEffect(() => {
     const container = viewportRef.current
     if (!container) return
+    performance.mark('tapedeck:player-mounted')
     const state = store.getState()
     let lastUpdate = 0
     const engine = new PlaybackEngine(
