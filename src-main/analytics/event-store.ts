@@ -1,3 +1,4 @@
+import { EVENT_COLUMNS } from '../db/migrations/0007-event-columns'
 import type { ReadableDb } from '../db/types'
 import type { SnapshotPart, SnapshotStore } from './store-snapshots'
 
@@ -432,6 +433,8 @@ export function getPropertyColumn(
   property: string
 ): PropertyColumn {
   const codec = propertyCodec(store)
+  if (eventName !== null && isExtracted(property) && hasEventColumns(db, store))
+    return loadPropertyColumns(db, store, null, [property])[0]
   if (eventName !== null) {
     const everyEvent = findSaved(store, propertyKey(null, property), codec)
     if (everyEvent) return everyEvent
@@ -453,29 +456,116 @@ export function loadPropertyColumns(
   properties: readonly string[]
 ): PropertyColumn[] {
   const codec = propertyCodec(store)
+  // An extracted property is read for every event from `event_columns` (no JSON to parse): that column serves any
+  // event name. The others are extracted from the properties JSON of the events named `eventName`.
+  const extractedHere = (property: string) => isExtracted(property) && hasEventColumns(db, store)
+  const keyOf = (property: string) =>
+    propertyKey(extractedHere(property) ? null : eventName, property)
   const missing = [...new Set(properties)].filter(
-    (property) => findSaved(store, propertyKey(eventName, property), codec) === undefined
+    (property) => findSaved(store, keyOf(property), codec) === undefined
   )
   if (missing.length > 0) {
     // Rowids first: they are read (and saved) in a transaction of their own.
     const positionByRowid = getPositionByRowid(db, store)
+    const extracted = missing.filter(extractedHere)
+    const fromJson = missing.filter((property) => !extractedHere(property))
     const { columns, current } = readConsistently(db, () => ({
-      columns: readPropertyColumns(db, store, positionByRowid, eventName, missing),
+      columns: [
+        ...(extracted.length > 0
+          ? readExtractedColumns(db, store, positionByRowid, extracted)
+          : []),
+        ...(fromJson.length > 0
+          ? readPropertyColumns(db, store, positionByRowid, eventName, fromJson)
+          : [])
+      ],
       current: store.snapshots !== null && getDataFingerprint(db) === store.fingerprint
     }))
-    missing.forEach((property, i) => {
-      const key = propertyKey(eventName, property)
+    ;[...extracted, ...fromJson].forEach((property, i) => {
+      const key = keyOf(property)
       store.lazy.set(key, columns[i])
       if (current) store.snapshots?.write(key, store.fingerprint, codec.encode(columns[i]))
     })
   }
-  return properties.map(
-    (property) => store.lazy.get(propertyKey(eventName, property)) as PropertyColumn
+  return properties.map((property) => store.lazy.get(keyOf(property)) as PropertyColumn)
+}
+
+const EXTRACTED_COLUMN = new Map<string, string>(
+  EVENT_COLUMNS.map(({ property, column }) => [property, column])
+)
+
+/** True when the cache has `event_columns` (migration 0007); an older read-only cache has only the JSON. */
+export function hasEventColumns(db: ReadableDb, store: EventStore): boolean {
+  return getLazy(store, 'has-event-columns', () => tableExists(db, 'event_columns'))
+}
+
+/** True when the connection's schema has a table of that name. */
+export function tableExists(db: ReadableDb, name: string): boolean {
+  return (
+    db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !==
+    undefined
   )
+}
+
+/** True for the properties kept in `event_columns` (see migration 0007), read without parsing JSON. */
+export function isExtracted(property: string): boolean {
+  return EXTRACTED_COLUMN.has(property)
+}
+
+/** Extracted properties of every event, from `event_columns`: the same values `readPropertyColumns` gives. */
+function readExtractedColumns(
+  db: ReadableDb,
+  store: EventStore,
+  positionByRowid: Int32Array,
+  properties: readonly string[]
+): PropertyColumn[] {
+  const columns = properties.map(() => ({
+    values: [] as string[],
+    valueOf: new Int32Array(store.timestampMs.length).fill(-1),
+    codeOf: new Map<string, number>()
+  }))
+  const names = properties.map((property) => EXTRACTED_COLUMN.get(property)).join(', ')
+  const rows = db
+    .prepare(`SELECT rowid, ${names} FROM event_columns`)
+    .raw()
+    .iterate() as IterableIterator<[number, ...(string | null)[]]>
+  for (const row of rows) {
+    const id = row[0]
+    const position = id < positionByRowid.length ? positionByRowid[id] : -1
+    if (position < 0) continue
+    for (let c = 0; c < columns.length; c++) {
+      const value = row[c + 1] as string | null
+      if (value === null) continue
+      const column = columns[c]
+      let code = column.codeOf.get(value)
+      if (code === undefined) {
+        code = column.values.length
+        column.values.push(value)
+        column.codeOf.set(value, code)
+      }
+      column.valueOf[position] = code
+    }
+  }
+  return columns.map(({ values, valueOf }) => ({ values, valueOf }))
 }
 
 function propertyKey(eventName: string | null, property: string): string {
   return `property:${eventName ?? '*'}:${property}`
+}
+
+/**
+ * Properties of the events named `eventName` (or of every event) read from their JSON, even those `event_columns`
+ * holds: what the extracted columns must equal (tests and benchmarks compare them). Not cached.
+ */
+export function readPropertyColumnsFromJson(
+  db: ReadableDb,
+  store: EventStore,
+  eventName: string | null,
+  properties: readonly string[]
+): PropertyColumn[] {
+  const positionByRowid = getPositionByRowid(db, store)
+  return readConsistently(db, () =>
+    readPropertyColumns(db, store, positionByRowid, eventName, properties)
+  )
 }
 
 function readPropertyColumns(

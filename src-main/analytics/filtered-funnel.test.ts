@@ -8,7 +8,15 @@ import { mulberry32 } from '../reliability/crash-harness'
 import { insertEvents, insertPerson, type EventSpec } from '../test/analytics-builders'
 import { createTempDir } from '../test/test-db'
 import { ANALYTICS_METHODS, createAnalyticsEngine } from './analytics-engine'
-import { getRowids, loadEventStore, loadPropertyColumns } from './event-store'
+import {
+  getRowids,
+  isExtracted,
+  loadEventStore,
+  loadPropertyColumns,
+  readPropertyColumnsFromJson,
+  type EventStore,
+  type PropertyColumn
+} from './event-store'
 import { runFunnelPass } from './funnel-engine'
 import { computeFunnel, matchesFilter, summarizeFunnel, type FunnelComputation } from './funnels'
 
@@ -26,6 +34,7 @@ const PATHS: unknown[] = [
   true,
   null
 ]
+const BROWSERS: unknown[] = ['Chrome', 'Safari', 'chrome', 7, null, { name: 'Edge' }, '']
 const OPERATORS: PropertyFilter['operator'][] = [
   'equals',
   'not-equals',
@@ -44,7 +53,10 @@ const FILTER_VALUES = [
   '3',
   'true',
   'shop.test/c',
-  'pro'
+  'pro',
+  'Chrome',
+  '7',
+  '{"name":"Edge"}'
 ]
 
 /** A random dataset: ties, missing and non-string values, persons with several distinct ids. */
@@ -63,6 +75,7 @@ function seedRandomEvents(db: WritableDb, random: () => number): void {
         if (typeof path === 'string') properties.$current_url = `https://shop.test${path}`
       }
       if (random() < 0.5) properties.plan = pick(['pro', 'free', 2.5])
+      if (random() < 0.6) properties.$browser = pick(BROWSERS)
       events.push({
         event: pick(EVENTS),
         distinctId: pick(distinctIds),
@@ -84,7 +97,7 @@ function randomFunnel(random: () => number): FunnelDefinition {
     const event = pick(EVENTS)
     if (random() < 0.3) return { event }
     const filters = Array.from({ length: 1 + Math.floor(random() * 2) }, () => ({
-      property: pick(['$pathname', '$pathname', '$current_url', 'plan']),
+      property: pick(['$pathname', '$pathname', '$current_url', '$browser', 'plan']),
       operator: pick(OPERATORS),
       value: pick(FILTER_VALUES)
     }))
@@ -201,5 +214,33 @@ describe('filtered funnels: the column path equals the plain path', () => {
         .pluck()
         .get()
     ).toBeGreaterThan(4)
+  })
+
+  it('reads the extracted properties from event_columns, equal to their JSON for every event and event name', () => {
+    const store = loadEventStore(db)
+    const properties = ['$pathname', '$current_url', '$browser', '$host', '$device_id']
+    expect(properties.every(isExtracted)).toBe(true)
+    expect(isExtracted('plan')).toBe(false)
+    const texts = (column: PropertyColumn, positions: number[]) =>
+      positions.map((i) => (column.valueOf[i] < 0 ? null : column.values[column.valueOf[i]]))
+    const positionsOf = (s: EventStore, name: string | null) =>
+      [...s.eventCode.keys()].filter((i) => name === null || s.eventNames[s.eventCode[i]] === name)
+    const columns = loadPropertyColumns(db, store, '$pageview', properties)
+    const fromJson = readPropertyColumnsFromJson(db, store, null, properties)
+    let set = 0
+    properties.forEach((property, p) => {
+      for (const name of [null, ...store.eventNames]) {
+        const positions = positionsOf(store, name)
+        expect(texts(columns[p], positions), `${property} of ${name}`).toEqual(
+          texts(fromJson[p], positions)
+        )
+      }
+      set += texts(columns[p], positionsOf(store, null)).filter((v) => v !== null).length
+    })
+    // The column path was taken (one column over every event, not only $pageview) and holds values.
+    expect(store.lazy.has('property:*:$pathname')).toBe(true)
+    expect(store.lazy.has('property:$pageview:$pathname')).toBe(false)
+    expect(set).toBeGreaterThan(500)
+    expect(texts(columns[2], positionsOf(store, null))).toContain('{"name":"Edge"}')
   })
 })

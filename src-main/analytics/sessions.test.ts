@@ -10,7 +10,8 @@ import {
 import { createTestDb } from '../test/test-db'
 import { loadEventStore } from './event-store'
 import { percentile } from './distribution'
-import { computeSessionStats, listSessions } from './sessions'
+import { getDevicePropertiesOfEvents } from '../db/event-queries'
+import { computeSessionStats, listSessions, readDevicesOfEvents } from './sessions'
 
 const MINUTE = 60_000
 const DAY = 86_400_000
@@ -152,5 +153,33 @@ describe('session analytics', () => {
     expect(percentile(Float64Array.from([1, 2, 3, 4]), 0.5)).toBe(2.5)
     expect(percentile(Float64Array.from([10]), 0.99)).toBe(10)
     expect(percentile(new Float64Array(0), 0.5)).toBe(0)
+  })
+
+  it('reads devices from the extracted columns exactly as from the JSON, numbers and booleans included', () => {
+    const kinds: Record<string, unknown>[] = [
+      desktop,
+      phone,
+      {},
+      { $device_id: '', $browser: 'Firefox' },
+      { $device_id: 7, $device_type: true, $browser: 1.5, $os: null },
+      { $device_id: 'dev-x', $os: { name: 'Linux' } },
+      { $browser: 'null', $os: 'Android', other: 1 }
+    ]
+    insertEvents(
+      db,
+      kinds.map((properties, i) => ev(`u${i}`, '$pageview', i * MINUTE, `s${i}`, properties))
+    )
+    const rowids = db.prepare(`SELECT rowid FROM events ORDER BY rowid`).pluck().all() as number[]
+    const fromColumns = readDevicesOfEvents(db, [...rowids, 999])
+    expect([...fromColumns.keys()].sort((a, b) => a - b)).toEqual(rowids)
+    expect(fromColumns).toEqual(getDevicePropertiesOfEvents(db, rowids))
+    expect(fromColumns.get(rowids[4])).toEqual({
+      deviceId: '7',
+      deviceType: '1',
+      browser: '1.5',
+      os: null
+    })
+    // Only the rows with a value that is not a JSON string needed their JSON.
+    expect(db.prepare(`SELECT count(*) FROM event_columns WHERE other = 1`).pluck().get()).toBe(2)
   })
 })

@@ -32,6 +32,7 @@ import {
   getPropertyColumn,
   getRowids,
   getSessionColumn,
+  hasEventColumns,
   type EventStore
 } from './event-store'
 import type { SnapshotPart } from './store-snapshots'
@@ -243,7 +244,9 @@ function getSessionDevices(
     else wanted.set(rowid, [s])
   }
   if (wanted.size === 0) return { codeOf, table: devices }
-  const found = getDevicePropertiesOfEvents(db, [...wanted.keys()])
+  const found = hasEventColumns(db, store)
+    ? readDevicesOfEvents(db, [...wanted.keys()])
+    : getDevicePropertiesOfEvents(db, [...wanted.keys()])
   for (const [rowid, list] of wanted) {
     const device = found.get(rowid)
     if (!device) continue
@@ -261,6 +264,52 @@ function getSessionDevices(
   }
   return { codeOf, table: devices }
 }
+
+/**
+ * The device properties of each rowid given, from `event_columns` (no JSON to parse). Rows where some extracted
+ * value is not a JSON string (`other`), or missing there, are read from the JSON as before, so a number or a boolean
+ * reads the same as SQLite's `->>` gives it.
+ */
+export function readDevicesOfEvents(
+  db: ReadableDb,
+  rowids: readonly number[]
+): Map<number, DeviceInfo> {
+  const result = new Map<number, DeviceInfo>()
+  const fromJson: number[] = []
+  const statement = db
+    .prepare(
+      `SELECT c.rowid, c.other, c.device_id, c.device_type, c.browser, c.os
+       FROM json_each(?) j JOIN event_columns c ON c.rowid = j.value`
+    )
+    .raw()
+  for (let i = 0; i < rowids.length; i += 5000) {
+    const batch = rowids.slice(i, i + 5000)
+    for (const row of statement.all(JSON.stringify(batch)) as DeviceColumnsRow[]) {
+      if (row[1] !== 0) continue
+      result.set(row[0], {
+        deviceId: row[2] || null,
+        deviceType: row[3] || null,
+        browser: row[4] || null,
+        os: row[5] || null
+      })
+    }
+    for (const rowid of batch) if (!result.has(rowid)) fromJson.push(rowid)
+  }
+  if (fromJson.length > 0) {
+    for (const [rowid, device] of getDevicePropertiesOfEvents(db, fromJson))
+      result.set(rowid, device)
+  }
+  return result
+}
+
+type DeviceColumnsRow = [
+  rowid: number,
+  other: number,
+  deviceId: string | null,
+  deviceType: string | null,
+  browser: string | null,
+  os: string | null
+]
 
 function codeDevice(table: DeviceTable, device: DeviceInfo): number {
   const text = JSON.stringify([device.deviceId, device.deviceType, device.browser, device.os])

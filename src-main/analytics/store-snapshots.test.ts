@@ -100,12 +100,7 @@ describe('analytics snapshots', () => {
           .prepare(`SELECT key FROM analytics_snapshots WHERE fingerprint = ? ORDER BY key`)
           .pluck()
           .all(fingerprint)
-      ).toEqual([
-        'property:$pageview:$current_url',
-        'property:$pageview:$pathname',
-        'rowids',
-        'store'
-      ])
+      ).toEqual(['property:*:$current_url', 'property:*:$pathname', 'rowids', 'store'])
 
       // Rewrite the data behind the fingerprint's back: an engine that reads the snapshots does not see it.
       db.prepare(
@@ -135,7 +130,7 @@ describe('analytics snapshots', () => {
       expect(ANALYTICS_METHODS.warmUp(engine)).toEqual({ events: 6 })
       const keys = db.prepare(`SELECT key FROM analytics_snapshots ORDER BY key`).pluck().all()
       expect(keys).toEqual(
-        expect.arrayContaining(['store', 'rowids', 'session-column', 'property:$pageview:$host'])
+        expect.arrayContaining(['store', 'rowids', 'session-column', 'property:*:$host'])
       )
       const reader = new Database(file, { readonly: true }) as unknown as ReadableDb
       try {

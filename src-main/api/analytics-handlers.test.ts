@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { FunnelDefinition } from '@shared/analytics'
 import type { AppContext } from '../core/app-context'
 import { insertEvents, insertPerson, insertRecording } from '../test/analytics-builders'
 import { createTestDb } from '../test/test-db'
+import { getDataFingerprint } from '../analytics/event-store'
 import { closeAnalyticsService, createAnalyticsHandlers } from './analytics-handlers'
 import { validateArgs } from './validators'
 
@@ -101,6 +102,40 @@ describe('analytics handlers', () => {
     expect(await handlers['funnels:list-saved']()).toEqual([saved])
     await handlers['funnels:delete'](saved.id)
     expect(await handlers['funnels:list-saved']()).toEqual([])
+  })
+
+  it('warm the analytics up again after an import or a sync finishes, and still send the event', async () => {
+    const sent: string[] = []
+    context = { ...createContext(), emit: (channel) => void sent.push(channel) }
+    insertEvents(context.db, [{ event: '$pageview', distinctId: 'a', timestampMs: T0 }])
+    const handlers = createAnalyticsHandlers(context)
+    createAnalyticsHandlers(context)
+    expect((await handlers['funnels:compute'](DEFINITION)).steps[0].count).toBe(0)
+    const savedStore = () =>
+      context.db
+        .prepare(`SELECT fingerprint FROM analytics_snapshots WHERE key = 'store'`)
+        .pluck()
+        .get()
+    const before = savedStore()
+    expect(before).toBe(getDataFingerprint(context.db))
+
+    for (const channel of ['import:finished', 'sync:finished'] as const) {
+      insertEvents(context.db, [
+        { event: '$pageview', distinctId: channel, timestampMs: T0, properties: { $pathname: '/' } }
+      ])
+      context.emit(channel, {} as never)
+      await vi.waitFor(() => expect(savedStore()).toBe(getDataFingerprint(context.db)))
+      // The warm-up also read the common URL columns of the new store.
+      expect(
+        context.db
+          .prepare(`SELECT fingerprint FROM analytics_snapshots WHERE key = 'property:*:$pathname'`)
+          .pluck()
+          .get()
+      ).toBe(getDataFingerprint(context.db))
+    }
+    expect(savedStore()).not.toBe(before)
+    context.emit('import:progress', {} as never)
+    expect(sent).toEqual(['import:finished', 'sync:finished', 'import:progress'])
   })
 
   it('have validators that accept a funnel and reject a malformed one', () => {

@@ -3,7 +3,7 @@ import type { PersonChannels } from '@shared/contract/person-channels'
 import type { ApiHandlers } from '@shared/ipc-contract'
 import { createWorkerAnalyticsService } from '../analytics/analytics-client'
 import { createLocalAnalyticsService, type AnalyticsService } from '../analytics/analytics-engine'
-import type { AppContext } from '../core/app-context'
+import type { AppContext, EmitEvent } from '../core/app-context'
 import { deleteSavedFunnel, listSavedFunnels, saveFunnel } from '../db/saved-funnel-queries'
 
 const services = new WeakMap<AppContext, AnalyticsService>()
@@ -41,13 +41,38 @@ export async function closeAnalyticsService(context: AppContext): Promise<void> 
   await service?.close()
 }
 
+const warmed = new WeakSet<AppContext>()
+
+/**
+ * After every import or sync that finishes in this context (`import:finished`, `sync:finished`), warms the analytics
+ * up again in the background: the worker sees the data changed, rebuilds its store and reads the common columns, so
+ * the next funnel or session query does not pay for it. Hooks the context's `emit` once; the events still go out.
+ */
+export function warmUpAfterImports(context: AppContext): void {
+  if (warmed.has(context)) return
+  warmed.add(context)
+  const emit = context.emit
+  const emitAndWarmUp: EmitEvent = (channel, payload) => {
+    emit(channel, payload)
+    if (channel === 'import:finished' || channel === 'sync:finished') {
+      void getAnalyticsService(context)
+        .warmUp()
+        .catch(() => undefined)
+    }
+  }
+  context.emit = emitAndWarmUp
+}
+
 /** Handlers of the `funnels:*`, `analytics:*`, `sessions:*` and `persons:*` channels. */
 export function createAnalyticsHandlers(
   context: AppContext
 ): Pick<ApiHandlers, keyof AnalyticsChannels | keyof PersonChannels> {
   const analytics = () => getAnalyticsService(context)
   // The desktop app and the web host start the worker now, so it loads the events while the user looks around.
-  if (context.shell !== 'cli') analytics()
+  if (context.shell !== 'cli') {
+    analytics()
+    warmUpAfterImports(context)
+  }
   return {
     'funnels:compute': (definition) => analytics().computeFunnel(definition),
     'funnels:list-persons': (query) => analytics().listFunnelPersons(query),
