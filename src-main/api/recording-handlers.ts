@@ -1,6 +1,7 @@
 import type { RecordingChannels, SavedView } from '@shared/contract/recording-channels'
 import type { RecordingQuery } from '@shared/domain'
 import {
+  countRecordings,
   getRecordingDetail,
   getSnapshotChunk,
   markRecordingViewed,
@@ -11,11 +12,19 @@ import type { AppContext } from '../core/app-context'
 
 type Handlers<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => R | Promise<R> : never }
 
+/**
+ * How far `recordings:search` counts the matches: a larger total is shown as "1,000+" until the list's
+ * `recordings:count` call answers (counting every match of a common search with a filter takes tens of ms).
+ */
+export const LIST_COUNT_AT_MOST = 1000
+
 /** Handlers of the recording list and player channels, over the cache of `context`. */
 export function createRecordingHandlers(context: AppContext): Handlers<RecordingChannels> {
   const { db } = context
   return {
-    'recordings:search': (query: RecordingQuery) => searchRecordings(db, query),
+    'recordings:search': (query: RecordingQuery) =>
+      searchRecordings(db, query, { countAtMost: LIST_COUNT_AT_MOST }),
+    'recordings:count': (query: RecordingQuery) => countRecordings(db, query),
     'recordings:get': (id) => getRecordingDetail(db, id),
     'recordings:get-chunk': (id, seq) => getSnapshotChunk(db, id, seq),
     'recordings:mark-viewed': (id, viewed) => markRecordingViewed(db, id, viewed),

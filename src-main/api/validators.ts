@@ -55,6 +55,7 @@ export const APP_VALIDATORS = {
 
 export const RECORDING_VALIDATORS = {
   'recordings:search': z.tuple([recordingQuerySchema]),
+  'recordings:count': z.tuple([recordingQuerySchema]),
   'recordings:get': z.tuple([recordingIdSchema]),
   'recordings:get-chunk': z.tuple([recordingIdSchema, z.number().int().min(0).max(1e9)]),
   'recordings:mark-viewed': z.tuple([recordingIdSchema, z.boolean()]),

@@ -217,6 +217,9 @@ const FILTERS: RecordingQuery[] = [
   { text: 'User4@Example.test' },
   { text: 'zebra', hasExceptions: true, sort: 'longest' },
   { text: 'shop', urlContains: 'billing' },
+  { text: 'shop', hasExceptions: true },
+  { text: 'check', fromMs: BASE_MS + 100 * 60_000, viewed: false },
+  { text: 'failed', hasConsoleErrors: true, minDurationMs: 300_000 },
   { text: 'coupon', fromMs: BASE_MS + 30 * 60_000, hasConsoleErrors: true },
   { urlContains: 'shop.test', hasExceptions: true, viewed: false },
   { urlContains: 'checkout', person: 'person-2' },
@@ -242,6 +245,16 @@ function expectSameAsReference(db: WritableDb): number {
           ...expected
         })
         expect(countRecordings(db, query)).toBe(expected.total)
+        // What the list's channel asks: the total counted up to 30 (or past the page), exact below that.
+        const atMost = Math.max(30, offset + expected.ids.length)
+        const capped = searchRecordings(db, query, { countAtMost: 30 })
+        expect({ query, total: capped.total, exact: capped.totalIsExact }).toEqual({
+          query,
+          total: Math.min(expected.total, atMost),
+          exact: expected.total <= atMost
+        })
+        expect(capped.recordings.map((r) => r.id)).toEqual(expected.ids)
+        expect(countRecordings(db, query, 30)).toBe(Math.min(expected.total, 30))
         compared++
       }
     }
@@ -303,11 +316,13 @@ describe('searchRecordings', () => {
     expect(searchRecordings(db, { limit: 100, offset: 100 })).toMatchObject({ total, offset: 100 })
     expect(searchRecordings(db, { limit: 10, offset: 10_000 })).toEqual({
       total,
+      totalIsExact: true,
       offset: 10_000,
       recordings: []
     })
     expect(searchRecordings(db, { text: 'nothing-matches-this' })).toEqual({
       total: 0,
+      totalIsExact: true,
       offset: 0,
       recordings: []
     })

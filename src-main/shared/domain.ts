@@ -64,6 +64,11 @@ export type RecordingQuery = {
 
 export type RecordingPage = {
   total: number
+  /**
+   * False when counting stopped early: there are more than `total` matches (the list shows "1,000+" and asks
+   * `recordings:count` for the exact number).
+   */
+  totalIsExact: boolean
   offset: number
   recordings: RecordingSummary[]
 }

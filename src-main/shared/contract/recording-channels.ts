@@ -5,7 +5,10 @@ export type SavedView = { id: number; name: string; query: RecordingQuery; creat
 
 /** Requests of the recording list and the player. */
 export type RecordingChannels = {
+  /** A page; its `total` may stop at 1,000 (`totalIsExact` false): then `recordings:count` has the exact number. */
   'recordings:search': (query: RecordingQuery) => RecordingPage
+  /** How many recordings match `query` (its limit, offset and sort are ignored). */
+  'recordings:count': (query: RecordingQuery) => number
   /** Everything but the snapshots; `null` when the recording is not in the cache. */
   'recordings:get': (id: RecordingId) => RecordingDetail | null
   /**
@@ -23,6 +26,7 @@ export type RecordingChannels = {
 
 export const RECORDING_CHANNELS = {
   'recordings:search': true,
+  'recordings:count': true,
   'recordings:get': true,
   'recordings:get-chunk': true,
   'recordings:mark-viewed': true,

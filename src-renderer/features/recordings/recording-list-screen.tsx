@@ -33,6 +33,7 @@ export function RecordingListScreen({ search }: RouteProps) {
   const reload = useRecordingListStore((s) => s.reload)
   const status = useRecordingListStore((s) => s.status)
   const total = useRecordingListStore((s) => s.total)
+  const totalIsExact = useRecordingListStore((s) => s.totalIsExact)
   const errorMessage = useRecordingListStore((s) => s.errorMessage)
   const lastQueryMs = useRecordingListStore((s) => s.lastQueryMs)
   const dataVersion = useAppStore((s) => s.dataVersion)
@@ -73,7 +74,7 @@ export function RecordingListScreen({ search }: RouteProps) {
           onChange={(text) => applySearch({ ...filters, text })}
         />
         <span className="result-count" aria-live="polite" data-testid="result-count">
-          {status === 'loading' && total === 0 ? 'Searching…' : `${formatCount(total)} recording${total === 1 ? '' : 's'}`}
+          {status === 'loading' && total === 0 ? 'Searching…' : `${formatCount(total)}${totalIsExact ? '' : '+'} recording${total === 1 ? '' : 's'}`}
           {lastQueryMs !== null && status === 'ready' ? (
             <span className="result-timing"> · {Math.max(1, Math.round(lastQueryMs))} ms</span>
           ) : null}

@@ -17,6 +17,7 @@ function fakeCore(gate?: (query: RecordingQuery) => Promise<void>) {
       const count = Math.max(0, Math.min(limit, total - offset))
       return {
         total,
+        totalIsExact: true,
         offset,
         recordings: Array.from({ length: count }, (_, i) => buildSummary({ id: `${query.text ?? 'r'}-${offset + i}` as RecordingId }))
       }
@@ -57,12 +58,45 @@ describe('recording list store', () => {
     expect(selectRow(store.getState(), 0)?.id).toBe('new-0')
   })
 
+  it('shows a capped total at once, then the exact count; a count for an older query is ignored', async () => {
+    const counts = new Map<string, () => void>()
+    const api = createFakeApi({
+      'recordings:search': (query) => ({
+        total: 1000,
+        totalIsExact: false,
+        offset: query.offset ?? 0,
+        recordings: Array.from({ length: PAGE_SIZE }, (_, i) => buildSummary({ id: `${query.text}-${(query.offset ?? 0) + i}` as RecordingId }))
+      }),
+      'recordings:count': (query) =>
+        new Promise<number>((resolve) => counts.set(query.text ?? '', () => resolve(query.text === 'old' ? 1111 : 2222)))
+    })
+    const store = createRecordingListStore(api)
+    await store.getState().setQuery({ text: 'old' })
+    expect(store.getState()).toMatchObject({ status: 'ready', total: 1000, totalIsExact: false })
+    expect(api.calls.at(-1)).toEqual({ channel: 'recordings:count', args: [{ text: 'old' }] })
+
+    await store.getState().setQuery({ text: 'new' })
+    counts.get('old')?.()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(store.getState()).toMatchObject({ total: 1000, totalIsExact: false })
+
+    counts.get('new')?.()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(store.getState()).toMatchObject({ total: 2222, totalIsExact: true })
+    // A later page's capped total does not replace the exact one.
+    store.getState().ensureRange(150, 160)
+    await new Promise((r) => setTimeout(r, 0))
+    expect(selectRow(store.getState(), 150)?.id).toBe('new-150')
+    expect(store.getState()).toMatchObject({ total: 2222, totalIsExact: true })
+    expect(api.calls.filter((c) => c.channel === 'recordings:count')).toHaveLength(2)
+  })
+
   it('reports failures and recovers on reload', async () => {
     let fail = true
     const api = createFakeApi({
       'recordings:search': () => {
         if (fail) throw new Error('database is locked')
-        return { total: 0, offset: 0, recordings: [] }
+        return { total: 0, totalIsExact: true, offset: 0, recordings: [] }
       }
     })
     const store = createRecordingListStore(api)

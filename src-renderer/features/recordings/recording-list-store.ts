@@ -2,7 +2,8 @@
  * The recording list: the query it shows and the rows fetched so far, page by page.
  *
  * The table is virtualised, so only the pages around the visible rows are fetched (`ensureRange`); a new query
- * drops them all. Responses to an older query are ignored.
+ * drops them all. Responses to an older query are ignored. A page may count the matches only up to 1,000
+ * (`totalIsExact` false, shown as "1,000+"): the exact count is then fetched after the page is shown.
  */
 import { create } from 'zustand'
 import type { RecordingId, RecordingQuery, RecordingSummary } from '@shared/domain'
@@ -16,6 +17,8 @@ export type ListStatus = 'idle' | 'loading' | 'ready' | 'error'
 export type RecordingListState = {
   query: RecordingQuery | null
   total: number
+  /** False while `total` is only a lower bound (more match; the exact count is on its way). */
+  totalIsExact: boolean
   /** Fetched rows by page index. */
   pages: Record<number, RecordingSummary[]>
   status: ListStatus
@@ -58,11 +61,20 @@ export function createRecordingListStore(api: DesktopApi, now: () => number = ()
       if (!query || inFlight.has(page)) return
       inFlight.add(page)
       const startedMs = now()
+      let answered = false
       try {
         const result = await api.invoke('recordings:search', { ...query, limit: PAGE_SIZE, offset: page * PAGE_SIZE })
         if (gen !== generation) return
+        answered = true
+        // An exact total of this query stays; a capped one gives way to a later exact or larger one.
+        const keep = !isFirstOfQuery && get().totalIsExact
         set((state) => ({
-          total: result.total,
+          total: keep
+            ? state.total
+            : isFirstOfQuery || result.totalIsExact
+              ? result.total
+              : Math.max(state.total, result.total),
+          totalIsExact: keep || result.totalIsExact,
           pages: isFirstOfQuery ? { [page]: result.recordings } : { ...state.pages, [page]: result.recordings },
           status: 'ready',
           errorMessage: null,
@@ -74,11 +86,23 @@ export function createRecordingListStore(api: DesktopApi, now: () => number = ()
       } finally {
         if (gen === generation) inFlight.delete(page)
       }
+      if (answered && isFirstOfQuery && gen === generation && !get().totalIsExact) void fetchCount(query, gen)
+    }
+
+    /** The exact count of a query whose first page stopped counting; ignored once the query changed. */
+    async function fetchCount(query: RecordingQuery, gen: number): Promise<void> {
+      try {
+        const total = await api.invoke('recordings:count', query)
+        if (gen === generation) set({ total, totalIsExact: true })
+      } catch {
+        // The list keeps its "1,000+": the rows still page in as the table scrolls.
+      }
     }
 
     return {
       query: null,
       total: 0,
+      totalIsExact: true,
       pages: {},
       status: 'idle',
       errorMessage: null,
