@@ -6,7 +6,8 @@ import {
   getPropertyColumn,
   getRowids,
   getSessionColumn,
-  loadEventStore
+  loadEventStore,
+  readPropertyColumnsFromJson
 } from './event-store'
 
 const T0 = Date.UTC(2026, 9, 12)
@@ -61,5 +62,33 @@ describe('the event store', () => {
     insertEvents(db, [{ event: 'b', distinctId: 'u1', timestampMs: T0 + 1 }])
     expect(getDataFingerprint(db)).not.toBe(store.fingerprint)
     expect(() => getRowids(db, store)).toThrow(/changed/)
+  })
+
+  it('reads extracted columns in blocks of rowids, with gaps, equal to the JSON', () => {
+    const db = createTestDb()
+    // 50k events with rowid gaps (every 7th deleted), more than two blocks of the column read.
+    db.exec(`
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000)
+      INSERT INTO events (uuid, event, distinct_id, person_key, timestamp_ms, properties)
+      SELECT 'e' || i, CASE i % 3 WHEN 0 THEN '$pageview' ELSE 'click' END, 'u' || (i % 97), 'u' || (i % 97),
+             ${T0} + i, CASE WHEN i % 11 = 0 THEN '{}' ELSE json_object('$pathname', '/p/' || (i % 13)) END
+      FROM n;
+      DELETE FROM events WHERE rowid % 7 = 0;
+    `)
+    const store = loadEventStore(db)
+    const column = getPropertyColumn(db, store, '$pageview', '$pathname')
+    const fromJson = readPropertyColumnsFromJson(db, store, null, ['$pathname'])[0]
+    const text = (c: typeof column, i: number) => (c.valueOf[i] < 0 ? null : c.values[c.valueOf[i]])
+    const rowids = getRowids(db, store)
+    let set = 0
+    for (let i = 0; i < store.timestampMs.length; i++) {
+      const expected = text(fromJson, i)
+      if (text(column, i) !== expected)
+        throw new Error(`rowid ${rowids[i]}: ${text(column, i)} ≠ ${expected}`)
+      if (expected !== null) set++
+    }
+    expect(store.timestampMs.length).toBe(50000 - Math.floor(50000 / 7))
+    expect(set).toBeGreaterThan(35000)
+    expect(column.values.length).toBe(13)
   })
 })

@@ -511,7 +511,12 @@ export function isExtracted(property: string): boolean {
   return EXTRACTED_COLUMN.has(property)
 }
 
-/** Extracted properties of every event, from `event_columns`: the same values `readPropertyColumns` gives. */
+/**
+ * Extracted properties of every event, from `event_columns`: the same values `readPropertyColumns` gives.
+ *
+ * Rows cross into JS in blocks (one JSON array per column per block of rowids): one row per event would cost more
+ * than the reading (about 7 s for 5M events here, against about 1–2 s in blocks).
+ */
 function readExtractedColumns(
   db: ReadableDb,
   store: EventStore,
@@ -523,30 +528,43 @@ function readExtractedColumns(
     valueOf: new Int32Array(store.timestampMs.length).fill(-1),
     codeOf: new Map<string, number>()
   }))
-  const names = properties.map((property) => EXTRACTED_COLUMN.get(property)).join(', ')
-  const rows = db
-    .prepare(`SELECT rowid, ${names} FROM event_columns`)
+  const names = properties.map((property) => EXTRACTED_COLUMN.get(property) as string)
+  const statement = db
+    .prepare(
+      `SELECT json_group_array(rowid), ${names.map((name) => `json_group_array(${name})`).join(', ')}
+       FROM (SELECT rowid, ${names.join(', ')} FROM event_columns WHERE rowid > ? ORDER BY rowid LIMIT ?)`
+    )
     .raw()
-    .iterate() as IterableIterator<[number, ...(string | null)[]]>
-  for (const row of rows) {
-    const id = row[0]
-    const position = id < positionByRowid.length ? positionByRowid[id] : -1
-    if (position < 0) continue
+  let after = -Infinity
+  for (;;) {
+    const row = statement.get(after, EXTRACT_BLOCK) as string[]
+    const ids = JSON.parse(row[0]) as number[]
+    if (ids.length === 0) break
     for (let c = 0; c < columns.length; c++) {
-      const value = row[c + 1] as string | null
-      if (value === null) continue
       const column = columns[c]
-      let code = column.codeOf.get(value)
-      if (code === undefined) {
-        code = column.values.length
-        column.values.push(value)
-        column.codeOf.set(value, code)
+      const values = JSON.parse(row[c + 1]) as (string | null)[]
+      for (let i = 0; i < ids.length; i++) {
+        const value = values[i]
+        if (value === null) continue
+        const id = ids[i]
+        const position = id < positionByRowid.length ? positionByRowid[id] : -1
+        if (position < 0) continue
+        let code = column.codeOf.get(value)
+        if (code === undefined) {
+          code = column.values.length
+          column.values.push(value)
+          column.codeOf.set(value, code)
+        }
+        column.valueOf[position] = code
       }
-      column.valueOf[position] = code
     }
+    for (const id of ids) if (id > after) after = id
+    if (ids.length < EXTRACT_BLOCK) break
   }
   return columns.map(({ values, valueOf }) => ({ values, valueOf }))
 }
+
+const EXTRACT_BLOCK = 20_000
 
 function propertyKey(eventName: string | null, property: string): string {
   return `property:${eventName ?? '*'}:${property}`
