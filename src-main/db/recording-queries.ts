@@ -204,9 +204,9 @@ const SORT_INDEXES: Record<string, string> = {
  * which costs about 0.3 µs per match. Without them, each sort walks its covering `recording_list` index and stops
  * after the page (a common "URL contains" can do the same: `walkTestingUrls`).
  *
- * `walkSortIndex` (a common search in a duration/activity/errors order) instead walks the sort's covering index and
- * tests each row against the search's matches, which SQLite gathers once into a rowid set (`IN (SELECT rowid …)`):
- * about 0.15 µs per match to gather, then the walk stops after the page.
+ * `walkSortIndex` (a common search or "URL contains" in a duration/activity/errors order) instead walks the sort's
+ * covering index and tests each row against the matches, which SQLite gathers once into a rowid set
+ * (`IN (SELECT rowid …)`): about 0.15 µs per match to gather, then the walk stops after the page.
  */
 function plan(
   filter: Filter,
@@ -217,10 +217,10 @@ function plan(
   const where = [...filter.clauses]
   let from = 'recording_list l'
   let rowid = 'l.rowid'
-  if (filter.fts && walkSortIndex && key !== null) {
+  if ((filter.fts || filter.urls) && walkSortIndex && key !== null) {
     from = `recording_list l INDEXED BY ${SORT_INDEXES[key]}`
     // The set tests last: the index's own columns rule most rows out first.
-    where.push(FTS_MATCH)
+    if (filter.fts) where.push(FTS_MATCH)
     if (filter.urls) where.push(URLS_MATCH)
   } else if (filter.fts) {
     from = 'recordings_fts f CROSS JOIN recording_list l ON l.rowid = f.rowid'
@@ -279,15 +279,36 @@ function walkTestingUrls(
  * row's URLs finds a page sooner than sorting every trigram match. Counts the matches only up to that tenth.
  */
 function urlsAreCommon(db: ReadableDb, urls: string): boolean {
+  return remembered(db, `urls ${urls}`, () => countsAsCommon(db, 'recording_urls_fts', urls, 10))
+}
+
+/** Whether `match` finds at least a `1/fraction` of the recordings (at least 50) in `table`; counts only that far. */
+function countsAsCommon(db: ReadableDb, table: string, match: string, fraction: number): boolean {
   const recordings = db.prepare(`SELECT count(*) FROM recording_list`).pluck().get() as number
-  const enough = Math.max(50, Math.ceil(recordings / 10))
+  const enough = Math.max(50, Math.ceil(recordings / fraction))
   const matches = db
-    .prepare(
-      `SELECT count(*) FROM (SELECT rowid FROM recording_urls_fts WHERE recording_urls_fts MATCH ? LIMIT ?)`
-    )
+    .prepare(`SELECT count(*) FROM (SELECT rowid FROM ${table} WHERE ${table} MATCH ? LIMIT ?)`)
     .pluck()
-    .get(urls, enough) as number
+    .get(match, enough) as number
   return matches >= enough
+}
+
+/**
+ * Plan choices already made for a query text, per database. Only speed depends on them (every plan returns the same
+ * rows), so a choice that went stale as the cache grew costs time, never correctness; the memory is bounded.
+ */
+const commonness = new WeakMap<ReadableDb, Map<string, boolean>>()
+
+function remembered(db: ReadableDb, key: string, decide: () => boolean): boolean {
+  let known = commonness.get(db)
+  if (!known) commonness.set(db, (known = new Map()))
+  let answer = known.get(key)
+  if (answer === undefined) {
+    if (known.size >= 500) known.clear()
+    answer = decide()
+    known.set(key, answer)
+  }
+  return answer
 }
 
 /**
@@ -298,15 +319,7 @@ function urlsAreCommon(db: ReadableDb, urls: string): boolean {
  */
 function searchIsCommon(db: ReadableDb, query: RecordingQuery, fts: string): boolean {
   if (query.person || query.performedEvent) return false
-  const recordings = db.prepare(`SELECT count(*) FROM recording_list`).pluck().get() as number
-  const enough = Math.max(50, Math.ceil(recordings / 20))
-  const matches = db
-    .prepare(
-      `SELECT count(*) FROM (SELECT rowid FROM recordings_fts WHERE recordings_fts MATCH ? LIMIT ?)`
-    )
-    .pluck()
-    .get(fts, enough) as number
-  return matches >= enough
+  return remembered(db, `text ${fts}`, () => countsAsCommon(db, 'recordings_fts', fts, 20))
 }
 
 const whereSql = (where: string[]) => (where.length > 0 ? `WHERE ${where.join(' AND ')}` : '')
@@ -373,12 +386,14 @@ export function searchRecordings(
   const offset = Math.max(0, Math.floor(query.offset ?? 0))
   const sort = query.sort ?? 'latest'
   let ids: number[] | null = null
+  let walk = false
   if (filter.urls && !filter.fts && SORT_KEYS[sort]?.[0] && urlsAreCommon(db, filter.urls)) {
     ids = walkTestingUrls(db, filter, sort, query.urlContains ?? '', limit, offset)
+    // When that walk gave up, the URL's matches come first late in this order: walk it testing the URL match set.
+    walk = !query.person && !query.performedEvent
   }
   if (ids === null) {
-    const walk =
-      filter.fts !== null && !!SORT_KEYS[sort]?.[0] && searchIsCommon(db, query, filter.fts)
+    walk ||= filter.fts !== null && !!SORT_KEYS[sort]?.[0] && searchIsCommon(db, query, filter.fts)
     const { from, where, order } = plan(filter, sort, walk)
     ids = db
       .prepare(
