@@ -131,6 +131,7 @@ export class KeyframeBuilder {
   private readonly options: KeyframeBuilderOptions
   private readonly keyframes = new Map<number, Keyframe>()
   private isStopped = false
+  private isHeld = false
   private replayer: Replayer | null = null
   private isDone = false
 
@@ -166,6 +167,14 @@ export class KeyframeBuilder {
       this.isDone = true
       this.destroyReplayer()
     }
+  }
+
+  /**
+   * Holds the walk between chunks while `held` (the player is loading a seek: the walk's replay and serialisation
+   * would compete with it for the one main thread); it carries on where it was once released.
+   */
+  hold(held: boolean): void {
+    this.isHeld = held
   }
 
   stop(): void {
@@ -208,6 +217,7 @@ export class KeyframeBuilder {
     let sinceKeyframe = events.length
     for (let index = first + 1; index < chunks.length; index++) {
       await idle()
+      while (this.isHeld && !this.isStopped) await new Promise((resolve) => setTimeout(resolve, 50))
       if (this.isStopped) return
       const chunk = chunks[index] as SnapshotChunkInfo
       // A chunk that starts with the page captured whole is a keyframe already; the walk carries on through it.

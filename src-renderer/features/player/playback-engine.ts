@@ -211,6 +211,8 @@ export class PlaybackEngine {
   private setState(state: EngineState): void {
     if (this.state === state) return
     this.state = state
+    // Keyframe indexing waits while a seek or an open loads its chunks.
+    for (const builder of this.builders.values()) builder.hold(state === 'buffering' || state === 'loading')
     this.listener.onState(state)
   }
 
@@ -451,8 +453,16 @@ export class PlaybackEngine {
       })
       .finally(() => {
         session.loadingMore = false
-        // Resumes playback that outran loading; a seek since (a new generation) resumes itself once its chunks are in.
-        if (this.session === session && generation === this.generation && this.state === 'buffering' && this.wantsPlay) {
+        // Resumes playback that outran loading, once the chunk at the playhead is in. A seek waiting for its chunks
+        // (this runs on every frame, also while one loads) resumes itself: applying before would replay the events
+        // so far once more for nothing.
+        if (
+          this.session === session &&
+          generation === this.generation &&
+          this.state === 'buffering' &&
+          this.wantsPlay &&
+          findChunkIndexAt(session.chunks, this.timeMs) <= session.lastIndex
+        ) {
           this.apply(session, this.timeMs)
         }
       })
