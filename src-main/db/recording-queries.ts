@@ -217,8 +217,9 @@ function plan(
   const where = [...filter.clauses]
   let from = 'recording_list l'
   let rowid = 'l.rowid'
-  if ((filter.fts || filter.urls) && walkSortIndex && key !== null) {
-    from = `recording_list l INDEXED BY ${SORT_INDEXES[key]}`
+  if ((filter.fts || filter.urls) && walkSortIndex) {
+    // In start-time order (counting), SQLite picks the index: a time range, say, is walked by start time.
+    from = key === null ? 'recording_list l' : `recording_list l INDEXED BY ${SORT_INDEXES[key]}`
     // The set tests last: the index's own columns rule most rows out first.
     if (filter.fts) where.push(FTS_MATCH)
     if (filter.urls) where.push(URLS_MATCH)
@@ -264,7 +265,7 @@ function walkTestingUrls(
     )
     .raw()
   const wanted = offset + limit
-  const budget = Math.max(200, wanted * 20)
+  const budget = Math.max(200, wanted * 4)
   const hits: number[] = []
   let walked = 0
   for (const [rowid, hit] of statement.iterate(params) as IterableIterator<[number, number]>) {
@@ -352,7 +353,11 @@ export function countRecordings(
         ...(atMost === undefined ? {} : { atMost })
       }) as number
   }
-  const { from, where } = plan(filter, 'latest')
+  // Common matches are counted as a rowid set tested on the filtered rows, not joined one by one.
+  const asSets =
+    (filter.fts !== null && searchIsCommon(db, query, filter.fts)) ||
+    (filter.fts === null && filter.urls !== null && urlsAreCommon(db, filter.urls))
+  const { from, where } = plan(filter, 'latest', asSets)
   return db
     .prepare(`SELECT count(*) FROM (SELECT 1 FROM ${from} ${whereSql(where)}${limited})`)
     .pluck()
