@@ -330,7 +330,8 @@ const whereSql = (where: string[]) => (where.length > 0 ? `WHERE ${where.join(' 
  *
  * Counts over the narrow `recording_list` (and the FTS tables when searching), never the recordings' wide rows. A
  * search alone is counted in its FTS table: every search row belongs to a recording (writers delete both together).
- * With `atMost`, counting stops there (the result is then `min(matches, atMost)`).
+ * With `atMost`, counting stops there (the result is then `min(matches, atMost)`): it walks newest first (where "the
+ * last N days" are), and counts an unfiltered list exactly (the table's own count is quicker than a walk).
  */
 export function countRecordings(
   db: ReadableDb,
@@ -338,6 +339,7 @@ export function countRecordings(
   atMost?: number
 ): number {
   const filter = buildFilter(query)
+  if (filter.clauses.length === 0 && filter.fts === null && filter.urls === null) atMost = undefined
   const limited = atMost === undefined ? '' : ' LIMIT @atMost'
   const params = atMost === undefined ? filter.params : { ...filter.params, atMost }
   if (filter.clauses.length === 0 && (filter.fts === null) !== (filter.urls === null)) {
@@ -353,13 +355,16 @@ export function countRecordings(
         ...(atMost === undefined ? {} : { atMost })
       }) as number
   }
-  // Common matches are counted as a rowid set tested on the filtered rows, not joined one by one.
+  // An exact count of common matches tests them as a rowid set on the filtered rows rather than joining each one
+  // (a capped count joins them newest first and stops early).
   const asSets =
-    (filter.fts !== null && searchIsCommon(db, query, filter.fts)) ||
-    (filter.fts === null && filter.urls !== null && urlsAreCommon(db, filter.urls))
-  const { from, where } = plan(filter, 'latest', asSets)
+    atMost === undefined &&
+    ((filter.fts !== null && searchIsCommon(db, query, filter.fts)) ||
+      (filter.fts === null && filter.urls !== null && urlsAreCommon(db, filter.urls)))
+  const { from, where, order } = plan(filter, 'latest', asSets)
+  const ordered = atMost === undefined ? '' : ` ORDER BY ${order}`
   return db
-    .prepare(`SELECT count(*) FROM (SELECT 1 FROM ${from} ${whereSql(where)}${limited})`)
+    .prepare(`SELECT count(*) FROM (SELECT 1 FROM ${from} ${whereSql(where)}${ordered}${limited})`)
     .pluck()
     .get(params) as number
 }
