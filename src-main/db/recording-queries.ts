@@ -339,7 +339,8 @@ export function countRecordings(
   atMost?: number
 ): number {
   const filter = buildFilter(query)
-  if (filter.clauses.length === 0 && filter.fts === null && filter.urls === null) atMost = undefined
+  if (atMost !== undefined && filter.clauses.length === 0 && !filter.fts && !filter.urls)
+    return Math.min(atMost, countRecordings(db, query))
   const limited = atMost === undefined ? '' : ' LIMIT @atMost'
   const params = atMost === undefined ? filter.params : { ...filter.params, atMost }
   if (filter.clauses.length === 0 && (filter.fts === null) !== (filter.urls === null)) {
