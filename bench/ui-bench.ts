@@ -10,7 +10,11 @@
  *
  * Environment: BENCH_RECORDINGS, BENCH_RUNS (queries per case, default 100), BENCH_BROWSERS (fresh browsers for the
  * player figures, default 3), BENCH_LIST_ONLY=1 (only the list and search figures), BENCH_LIST_FILTER (only the list
- * cases whose label contains it), BENCH_PLAYER_ONLY=1 (only the player figures), CHROMIUM_PATH.
+ * cases whose label contains it), BENCH_PLAYER_ONLY=1 (only the player figures), BENCH_PLAYER_WARM=0 (skip waiting for
+ * the keyframe index and the warm seeks), TAPEDECK_RENDERER_DIR (serve another renderer build, e.g. to compare two
+ * builds interleaved), CHROMIUM_PATH. The first frame is also split into phases: ms from the click to the detail
+ * received, the player mounted, the last chunk decoded when the figures are read (look-ahead chunks included), and the
+ * first frame mark (then two more frames for the click → first frame figure).
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
