@@ -403,15 +403,38 @@ export function searchRecordings(
     // When that walk gave up, the URL's matches come first late in this order: walk it testing the URL match set.
     walk = !query.person && !query.performedEvent
   }
+  /** The total when the page's query counted it too. */
+  let countedAlong: { total: number; exact: boolean } | null = null
   if (ids === null) {
     walk ||= filter.fts !== null && !!SORT_KEYS[sort]?.[0] && searchIsCommon(db, query, filter.fts)
     const { from, where, order } = plan(filter, sort, walk)
-    ids = db
-      .prepare(
-        `SELECT l.rowid FROM ${from} ${whereSql(where)} ORDER BY ${order} LIMIT @limit OFFSET @offset`
-      )
-      .pluck()
-      .all({ ...filter.params, limit, offset }) as number[]
+    const countAtMost = options.countAtMost
+    if (
+      countAtMost !== undefined &&
+      !SORT_KEYS[sort]?.[0] &&
+      (filter.fts !== null || filter.urls !== null) &&
+      offset + limit <= 10_000
+    ) {
+      // In start-time order a search or URL filter reads its matches once for the page and the capped count (an FTS
+      // prefix query gathers every matching term's rows each time it runs): the rowids up to the cap, then a slice.
+      const upTo = Math.max(Math.floor(countAtMost), offset + limit) + 1
+      const found = db
+        .prepare(`SELECT l.rowid FROM ${from} ${whereSql(where)} ORDER BY ${order} LIMIT @upTo`)
+        .pluck()
+        .all({ ...filter.params, upTo }) as number[]
+      ids = found.slice(offset, offset + limit)
+      countedAlong =
+        found.length < upTo
+          ? { total: found.length, exact: true }
+          : { total: upTo - 1, exact: false }
+    } else {
+      ids = db
+        .prepare(
+          `SELECT l.rowid FROM ${from} ${whereSql(where)} ORDER BY ${order} LIMIT @limit OFFSET @offset`
+        )
+        .pluck()
+        .all({ ...filter.params, limit, offset }) as number[]
+    }
   }
   const byRowid = new Map(
     (ids.length === 0
@@ -427,7 +450,8 @@ export function searchRecordings(
   const rows = ids.flatMap((id) => byRowid.get(id) ?? [])
   let total: number
   let totalIsExact = true
-  if (rows.length > 0 && rows.length < limit) total = offset + rows.length
+  if (countedAlong) ({ total, exact: totalIsExact } = countedAlong)
+  else if (rows.length > 0 && rows.length < limit) total = offset + rows.length
   else if (rows.length === 0 && offset === 0) total = 0
   else if (options.countAtMost === undefined) total = countRecordings(db, query)
   else {
