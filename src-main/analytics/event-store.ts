@@ -399,17 +399,38 @@ export function getSessionColumn(db: ReadableDb, store: EventStore): SessionColu
 }
 
 function sessionCodec(store: EventStore): SnapshotCodec<SessionColumn> {
+  return dictionaryCodec(
+    store,
+    'session',
+    (column) => [column.sessionIds, column.sessionOf],
+    (sessionIds, sessionOf) => ({ sessionIds, sessionOf })
+  )
+}
+
+/**
+ * A dictionary-coded column (its distinct strings, and one Int32 code per event of the store) as a snapshot; a
+ * snapshot whose codes do not match the store's events is refused.
+ */
+function dictionaryCodec<T>(
+  store: EventStore,
+  name: string,
+  split: (column: T) => [string[], Int32Array],
+  join: (strings: string[], codes: Int32Array) => T
+): SnapshotCodec<T> {
   return {
-    encode: (column) => [{ json: column.sessionIds }, column.sessionOf],
-    decode: ([ids, sessionOf]) => {
+    encode: (column) => {
+      const [strings, codes] = split(column)
+      return [{ json: strings }, codes]
+    },
+    decode: ([strings, codes]) => {
       if (
-        !(ids && 'json' in ids && Array.isArray(ids.json)) ||
-        !(sessionOf instanceof Int32Array) ||
-        sessionOf.length !== store.timestampMs.length
+        !(strings && 'json' in strings && Array.isArray(strings.json)) ||
+        !(codes instanceof Int32Array) ||
+        codes.length !== store.timestampMs.length
       ) {
-        throw new Error('session snapshot does not fit the store')
+        throw new Error(`${name} snapshot does not fit the store`)
       }
-      return { sessionIds: ids.json as string[], sessionOf }
+      return join(strings.json as string[], codes)
     }
   }
 }
@@ -629,19 +650,12 @@ function readPropertyColumns(
 }
 
 function propertyCodec(store: EventStore): SnapshotCodec<PropertyColumn> {
-  return {
-    encode: (column) => [{ json: column.values }, column.valueOf],
-    decode: ([values, valueOf]) => {
-      if (
-        !(values && 'json' in values && Array.isArray(values.json)) ||
-        !(valueOf instanceof Int32Array) ||
-        valueOf.length !== store.timestampMs.length
-      ) {
-        throw new Error('property snapshot does not fit the store')
-      }
-      return { values: values.json as string[], valueOf }
-    }
-  }
+  return dictionaryCodec(
+    store,
+    'property',
+    (column) => [column.values, column.valueOf],
+    (values, valueOf) => ({ values, valueOf })
+  )
 }
 
 /** The SQLite JSON path of a top-level property, quoted so names like `$pathname` or `a.b` are taken literally. */
