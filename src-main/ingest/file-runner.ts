@@ -140,23 +140,25 @@ class PooledWorker {
   }
 
   private send(run: Run): void {
-    this.post({ type: 'run', id: run.id, path: run.path, sizeBytes: run.sizeBytes })
-  }
-
-  private post(request: WorkerRequest): void {
-    this.worker.postMessage(request)
+    this.worker.postMessage({
+      type: 'run',
+      id: run.id,
+      path: run.path,
+      sizeBytes: run.sizeBytes
+    } satisfies WorkerRequest)
   }
 
   private attach(): void {
     const worker = this.worker
     worker.on('message', (reply: WorkerReply) => {
-      this.replies = this.replies.then(() => this.onReply(reply))
+      this.replies = this.replies.then(() => this.onReply(reply, worker))
     })
     worker.on('error', (error) => this.crashed(worker, `import worker crashed: ${error.message}`))
     worker.on('exit', (code) => this.crashed(worker, `import worker exited (code ${code})`))
   }
 
-  private async onReply(reply: WorkerReply): Promise<void> {
+  /** `from`: the worker that sent the reply; answers go to it, not to a replacement started since it crashed. */
+  private async onReply(reply: WorkerReply, from: Worker): Promise<void> {
     const run = this.runs.get(reply.id)
     if (reply.type === 'started') {
       if (run) run.started = true
@@ -170,11 +172,11 @@ class PooledWorker {
           await run.handle(reply.message)
         } catch (error) {
           this.runs.delete(run.id)
-          this.post({ type: 'cancel', id: run.id })
+          from.postMessage({ type: 'cancel', id: run.id } satisfies WorkerRequest)
           run.reject(error as Error)
         }
       }
-      if (needsAck) this.post({ type: 'ack' })
+      if (needsAck) from.postMessage({ type: 'ack' } satisfies WorkerRequest)
       return
     }
     if (!run) return
