@@ -5,6 +5,7 @@
  */
 import { copyFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { getCachePath } from '../core/data-dir'
 import { openDatabase } from '../db/open-database'
 import type { WritableDb } from '../db/types'
 import { importPaths } from '../ingest/import-service'
@@ -34,7 +35,7 @@ let dataDir = ''
 let baselineFingerprint: Record<string, string> = {}
 let casesSinceCheck = 0
 
-const cachePath = () => join(dataDir, 'cache.sqlite')
+const cachePath = () => getCachePath(dataDir)
 const baselinePath = () => join(dataDir, 'baseline.sqlite')
 
 function send(reply: FuzzReply): void {

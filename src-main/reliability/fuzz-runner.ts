@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FuzzReply, FuzzRequest } from './fuzz-child'
 import { mulberry32 } from './crash-harness'
-import { loadFuzzSeeds, makeFuzzCase, writeGzipBomb, type FuzzCase } from './fuzz-mutations'
+import { loadFuzzSeeds, makeFuzzCase, writeGzipBomb } from './fuzz-mutations'
 
 export type FuzzOptions = {
   cases: number
@@ -58,9 +58,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   mkdirSync(dataDir, { recursive: true })
 
   const seeds = loadFuzzSeeds(options.fixturesDir)
+  const seedsDir = join(options.workDir, 'seeds')
+  mkdirSync(seedsDir, { recursive: true })
   const seedFiles = seeds.map((seed) => {
-    const file = join(options.workDir, 'seeds', seed.name)
-    mkdirSync(join(options.workDir, 'seeds'), { recursive: true })
+    const file = join(seedsDir, seed.name)
     writeFileSync(file, seed.bytes)
     return file
   })
@@ -205,5 +206,3 @@ export function foldReason(reason: string): string {
     .replace(/\d+(\.\d+)?/g, 'N')
     .slice(0, 90)
 }
-
-export type { FuzzCase }
