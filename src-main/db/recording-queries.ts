@@ -312,6 +312,9 @@ function remembered(db: ReadableDb, key: string, decide: () => boolean): boolean
   return answer
 }
 
+/** A person or "performed event" filter: usually selective, so walking a sort index for its rows would go far. */
+const hasSelectiveFilter = (query: RecordingQuery) => !!(query.person || query.performedEvent)
+
 /**
  * Whether a search matches so many recordings (a twentieth or more, at least 50) that walking a sort index and
  * testing each row against the set of matches finds a page sooner than sorting every match. Person and "performed
@@ -319,7 +322,7 @@ function remembered(db: ReadableDb, key: string, decide: () => boolean): boolean
  * matches only up to that twentieth.
  */
 function searchIsCommon(db: ReadableDb, query: RecordingQuery, fts: string): boolean {
-  if (query.person || query.performedEvent) return false
+  if (hasSelectiveFilter(query)) return false
   return remembered(db, `text ${fts}`, () => countsAsCommon(db, 'recordings_fts', fts, 20))
 }
 
@@ -396,22 +399,24 @@ export function searchRecordings(
   const limit = Math.min(Math.max(1, Math.floor(query.limit ?? DEFAULT_LIMIT)), MAX_LIMIT)
   const offset = Math.max(0, Math.floor(query.offset ?? 0))
   const sort = query.sort ?? 'latest'
+  /** A duration/activity/errors order (one with a covering sort index), not start-time order. */
+  const byKey = !!SORT_KEYS[sort]?.[0]
   let ids: number[] | null = null
   let walk = false
-  if (filter.urls && !filter.fts && SORT_KEYS[sort]?.[0] && urlsAreCommon(db, filter.urls)) {
+  if (filter.urls && !filter.fts && byKey && urlsAreCommon(db, filter.urls)) {
     ids = walkTestingUrls(db, filter, sort, query.urlContains ?? '', limit, offset)
     // When that walk gave up, the URL's matches come first late in this order: walk it testing the URL match set.
-    walk = !query.person && !query.performedEvent
+    walk = !hasSelectiveFilter(query)
   }
   /** The total when the page's query counted it too. */
   let countedAlong: { total: number; exact: boolean } | null = null
   if (ids === null) {
-    walk ||= filter.fts !== null && !!SORT_KEYS[sort]?.[0] && searchIsCommon(db, query, filter.fts)
+    walk ||= filter.fts !== null && byKey && searchIsCommon(db, query, filter.fts)
     const { from, where, order } = plan(filter, sort, walk)
     const countAtMost = options.countAtMost
     if (
       countAtMost !== undefined &&
-      !SORT_KEYS[sort]?.[0] &&
+      !byKey &&
       (filter.fts !== null || filter.urls !== null) &&
       offset + limit <= 10_000
     ) {
