@@ -13,11 +13,26 @@ export class Utf8Check {
   private checkedBytes = 0
 
   push(chunk: Buffer): void {
-    const buf = this.carry === null ? chunk : Buffer.concat([this.carry, chunk])
-    const end = buf.length - incompleteTail(buf)
-    if (!isUtf8(buf.subarray(0, end))) this.fail()
+    let start = 0
+    if (this.carry !== null) {
+      // Complete the character the last chunk cut off with the bytes it lacks, rather than copy the whole chunk.
+      const carry = this.carry
+      const missing = sequenceLength(carry[0] as number) - carry.length
+      if (chunk.length < missing) {
+        this.carry = Buffer.concat([carry, chunk])
+        return
+      }
+      const character = Buffer.concat([carry, chunk.subarray(0, missing)])
+      if (!isUtf8(character)) this.fail()
+      this.checkedBytes += character.length
+      this.carry = null
+      start = missing
+    }
+    const body = chunk.subarray(start)
+    const end = body.length - incompleteTail(body)
+    if (!isUtf8(body.subarray(0, end))) this.fail()
     this.checkedBytes += end
-    this.carry = end < buf.length ? Buffer.from(buf.subarray(end)) : null
+    this.carry = end < body.length ? Buffer.from(body.subarray(end)) : null
   }
 
   /** The input has ended: a character cut off at the very end is not UTF-8 either. */
@@ -39,8 +54,12 @@ function incompleteTail(buf: Buffer): number {
   for (let back = 1; back <= 3 && back <= buf.length; back++) {
     const byte = buf[buf.length - back] as number
     if ((byte & 0xc0) === 0x80) continue
-    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1
-    return length > back ? back : 0
+    return sequenceLength(byte) > back ? back : 0
   }
   return 0
+}
+
+/** The length of the UTF-8 sequence a byte starts (1 for ASCII and for bytes that start none). */
+function sequenceLength(lead: number): number {
+  return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1
 }
