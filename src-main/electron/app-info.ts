@@ -27,7 +27,7 @@ export function createAboutPanelOptions(
   facts: AppFacts,
   iconPath?: string
 ): AboutPanelOptionsOptions {
-  const runtime = `Electron ${facts.electronVersion}, Chromium ${facts.chromeVersion}, Node ${facts.nodeVersion}`
+  const runtime = formatRuntime(facts)
   return {
     applicationName: facts.appName,
     applicationVersion: facts.appVersion,
@@ -45,11 +45,16 @@ export function createAboutPanelOptions(
  */
 export function formatProblemReport(facts: AppFacts): string {
   return [
-    `${facts.appName} ${facts.appVersion} (Electron ${facts.electronVersion}, Chromium ${facts.chromeVersion}, Node ${facts.nodeVersion})`,
+    `${facts.appName} ${facts.appVersion} (${formatRuntime(facts)})`,
     `OS: ${facts.platform} ${facts.osVersion} ${facts.arch}`,
     `Cache schema: ${facts.schemaVersion ?? 'not open'}`,
     `Data folder: ${facts.dataDir ?? 'not open'}`
   ].join('\n')
+}
+
+/** "Electron 45.0.0, Chromium 142.0.0.0, Node 22.20.0": the runtime line of About and of a problem report. */
+function formatRuntime(facts: AppFacts): string {
+  return `Electron ${facts.electronVersion}, Chromium ${facts.chromeVersion}, Node ${facts.nodeVersion}`
 }
 
 /** A message box's contents for the shell to show. */
