@@ -57,7 +57,10 @@ function startWebHost(reason) {
   // Files named on the command line are imported first, as the desktop app would open them.
   const files = extraArgs.filter((arg) => !arg.startsWith('-'))
   if (files.length > 0) {
-    spawnSync(process.execPath, [join(root, 'bin', 'tapedeck'), 'import', ...files], { cwd: root, stdio: 'inherit' })
+    spawnSync(process.execPath, [join(root, 'bin', 'tapedeck'), 'import', ...files], {
+      cwd: root,
+      stdio: 'inherit'
+    })
   }
   return spawn(process.execPath, [join(root, 'bin', 'tapedeck'), 'serve', '--demo'], {
     cwd: root,
