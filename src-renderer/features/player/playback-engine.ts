@@ -8,9 +8,10 @@
  * playhead. Seeks inside what is loaded reuse the Replayer (rrweb itself restarts from the last Meta before the
  * target). All times here are epoch ms.
  */
-import { Replayer } from '@rrweb/replay'
+import type { Replayer } from '@rrweb/replay'
 import type { RecordingDetail, SnapshotChunkInfo } from '@shared/domain'
 import { ChunkError, type ChunkLoader, type ReplayEvent } from './chunk-loader'
+import { createReplayer, type RrwebEvents } from './create-replayer'
 import { KeyframeBuilder, type Keyframe } from './keyframe-builder'
 import {
   findActiveWindow,
@@ -68,8 +69,6 @@ type Session = {
   /** A chunk ahead of the playhead that failed to load: playback stops with its message when it gets there. */
   aheadError: ChunkError | null
 }
-
-type RrwebEvents = ConstructorParameters<typeof Replayer>[0]
 
 export class PlaybackEngine {
   private readonly container: HTMLElement
@@ -338,19 +337,7 @@ export class PlaybackEngine {
     events: ReplayEvent[]
   ): Session {
     this.destroySession()
-    const replayer = new Replayer(events as unknown as RrwebEvents, {
-      root: this.container,
-      speed: this.options.speed,
-      skipInactive: false,
-      showWarning: false,
-      showDebug: false,
-      triggerFocus: false,
-      mouseTail: false,
-      useVirtualDom: true,
-      pauseAnimation: true,
-      UNSAFE_replayCanvas: false,
-      logger: { log: () => undefined, warn: () => undefined }
-    })
+    const replayer = createReplayer(events, this.container, this.options.speed)
     replayer.on('fullsnapshot-rebuilded', () => {
       this.listener.onFrame?.()
       window.setTimeout(() => {
