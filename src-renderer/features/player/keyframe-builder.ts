@@ -8,10 +8,11 @@
  * that the incrementals of the following chunks apply to. A seek then rebuilds from the nearest keyframe and replays
  * at most one chunk of events.
  */
-import { Replayer } from '@rrweb/replay'
+import type { Replayer } from '@rrweb/replay'
 import { snapshot, type Mirror } from 'rrweb-snapshot'
 import type { SnapshotChunkInfo } from '@shared/domain'
 import type { ChunkLoader, ReplayEvent } from './chunk-loader'
+import { createReplayer, type RrwebEvents } from './create-replayer'
 
 /** The state of the page just before the chunk at `chunkIndex`: a Meta and a FullSnapshot to start a Replayer from. */
 export type Keyframe = {
@@ -21,8 +22,6 @@ export type Keyframe = {
   /** The FullSnapshot event as JSON (parsed when used: keeps dozens of large trees cheap to hold). */
   fullSnapshotJson: string
 }
-
-type RrwebEvents = ConstructorParameters<typeof Replayer>[0]
 
 const EVENT_META = 4
 const EVENT_FULL_SNAPSHOT = 2
@@ -133,15 +132,9 @@ export class KeyframeBuilder {
   private isStopped = false
   private isHeld = false
   private replayer: Replayer | null = null
-  private isDone = false
 
   constructor(options: KeyframeBuilderOptions) {
     this.options = options
-  }
-
-  /** True once every chunk boundary has a keyframe (or the walk had to stop). */
-  get done(): boolean {
-    return this.isDone
   }
 
   get size(): number {
@@ -164,7 +157,6 @@ export class KeyframeBuilder {
     } catch (error) {
       console.warn('Keyframe index stopped early', error)
     } finally {
-      this.isDone = true
       this.destroyReplayer()
     }
   }
@@ -199,18 +191,7 @@ export class KeyframeBuilder {
     let events = await loader.load(chunks[first] as SnapshotChunkInfo)
     if (this.isStopped || events.length < 2) return
     let lastMeta = [...events].reverse().find((e) => e.type === EVENT_META) ?? null
-    const replayer = new Replayer(events as unknown as RrwebEvents, {
-      root: container,
-      speed: 1,
-      skipInactive: false,
-      showWarning: false,
-      triggerFocus: false,
-      mouseTail: false,
-      useVirtualDom: true,
-      pauseAnimation: true,
-      UNSAFE_replayCanvas: false,
-      logger: { log: () => undefined, warn: () => undefined }
-    })
+    const replayer = createReplayer(events, container, 1)
     this.replayer = replayer
     const baseMs = (events[0] as ReplayEvent).timestamp
     let lastMs = chunks[first]?.lastMs ?? baseMs
