@@ -124,8 +124,7 @@ function SeekBar() {
     }))
   }, [detail, durationMs])
 
-  const span = Math.max(1, durationMs)
-  const percent = (ms: number) => `${Math.min(100, Math.max(0, (ms / span) * 100))}%`
+  const percent = (ms: number) => percentOf(ms, durationMs)
   const offsetAt = (clientX: number) => {
     const rect = trackRef.current?.getBoundingClientRect()
     if (!rect || rect.width === 0) return 0
@@ -209,14 +208,13 @@ const SeekMarkers = memo(function SeekMarkers({
   markers: Array<Marker & { count: number }>
   durationMs: number
 }) {
-  const span = Math.max(1, durationMs)
   return (
     <>
       {markers.map((marker, index) => (
         <div
           key={index}
           className={`seek-marker seek-marker-${marker.kind}`}
-          style={{ left: `${Math.min(100, Math.max(0, (marker.offsetMs / span) * 100))}%` }}
+          style={{ left: percentOf(marker.offsetMs, durationMs) }}
           title={`${MARKER_TITLES[marker.kind]} at ${formatClock(marker.offsetMs)}: ${marker.label}${marker.count > 1 ? ` (+${marker.count - 1} more here)` : ''}`}
           data-testid={marker.kind === 'exception' ? 'exception-marker' : undefined}
         />
@@ -224,3 +222,8 @@ const SeekMarkers = memo(function SeekMarkers({
     </>
   )
 })
+
+/** Where `ms` sits on a seek bar `durationMs` long, as a CSS percentage clamped to the bar. */
+function percentOf(ms: number, durationMs: number): string {
+  return `${Math.min(100, Math.max(0, (ms / Math.max(1, durationMs)) * 100))}%`
+}
