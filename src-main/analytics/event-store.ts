@@ -544,11 +544,7 @@ function readExtractedColumns(
   positionByRowid: Int32Array,
   properties: readonly string[]
 ): PropertyColumn[] {
-  const columns = properties.map(() => ({
-    values: [] as string[],
-    valueOf: new Int32Array(store.timestampMs.length).fill(-1),
-    codeOf: new Map<string, number>()
-  }))
+  const columns = properties.map(() => newColumnBuilder(store))
   const names = properties.map((property) => EXTRACTED_COLUMN.get(property) as string)
   const statement = db
     .prepare(
@@ -570,22 +566,42 @@ function readExtractedColumns(
         const id = ids[i]
         const position = id < positionByRowid.length ? positionByRowid[id] : -1
         if (position < 0) continue
-        let code = column.codeOf.get(value)
-        if (code === undefined) {
-          code = column.values.length
-          column.values.push(value)
-          column.codeOf.set(value, code)
-        }
-        column.valueOf[position] = code
+        setColumnValue(column, position, value)
       }
     }
     for (const id of ids) if (id > after) after = id
     if (ids.length < EXTRACT_BLOCK) break
   }
-  return columns.map(({ values, valueOf }) => ({ values, valueOf }))
+  return columns.map(finishColumn)
 }
 
 const EXTRACT_BLOCK = 20_000
+
+/** A `PropertyColumn` being filled, with the code of each value seen so far. */
+type ColumnBuilder = PropertyColumn & { codeOf: Map<string, number> }
+
+function newColumnBuilder(store: EventStore): ColumnBuilder {
+  return {
+    values: [],
+    valueOf: new Int32Array(store.timestampMs.length).fill(-1),
+    codeOf: new Map()
+  }
+}
+
+/** Sets the value of the event at `position`, coding a value not seen before. */
+function setColumnValue(column: ColumnBuilder, position: number, value: string): void {
+  let code = column.codeOf.get(value)
+  if (code === undefined) {
+    code = column.values.length
+    column.values.push(value)
+    column.codeOf.set(value, code)
+  }
+  column.valueOf[position] = code
+}
+
+function finishColumn({ values, valueOf }: ColumnBuilder): PropertyColumn {
+  return { values, valueOf }
+}
 
 function propertyKey(eventName: string | null, property: string): string {
   return `property:${eventName ?? '*'}:${property}`
@@ -614,11 +630,7 @@ function readPropertyColumns(
   eventName: string | null,
   properties: readonly string[]
 ): PropertyColumn[] {
-  const columns = properties.map(() => ({
-    values: [] as string[],
-    valueOf: new Int32Array(store.timestampMs.length).fill(-1),
-    codeOf: new Map<string, number>()
-  }))
+  const columns = properties.map(() => newColumnBuilder(store))
   const extracts = properties.map(() => 'properties -> ?').join(', ')
   const paths = properties.map(jsonPathFor)
   const statement =
@@ -635,18 +647,10 @@ function readPropertyColumns(
     for (let c = 0; c < columns.length; c++) {
       const json = row[c + 1] as string | null
       if (json === null || json === 'null') continue
-      const column = columns[c]
-      const value = jsonToText(json)
-      let code = column.codeOf.get(value)
-      if (code === undefined) {
-        code = column.values.length
-        column.values.push(value)
-        column.codeOf.set(value, code)
-      }
-      column.valueOf[position] = code
+      setColumnValue(columns[c], position, jsonToText(json))
     }
   }
-  return columns.map(({ values, valueOf }) => ({ values, valueOf }))
+  return columns.map(finishColumn)
 }
 
 function propertyCodec(store: EventStore): SnapshotCodec<PropertyColumn> {
