@@ -61,11 +61,9 @@ export function createRecordingListStore(api: DesktopApi, now: () => number = ()
       if (!query || inFlight.has(page)) return
       inFlight.add(page)
       const startedMs = now()
-      let answered = false
       try {
         const result = await api.invoke('recordings:search', { ...query, limit: PAGE_SIZE, offset: page * PAGE_SIZE })
         if (gen !== generation) return
-        answered = true
         // An exact total of this query stays; a capped one gives way to a later exact or larger one.
         const keep = !isFirstOfQuery && get().totalIsExact
         set((state) => ({
@@ -80,13 +78,13 @@ export function createRecordingListStore(api: DesktopApi, now: () => number = ()
           errorMessage: null,
           lastQueryMs: page === 0 ? now() - startedMs : state.lastQueryMs
         }))
+        if (isFirstOfQuery && !result.totalIsExact) void fetchCount(query, gen)
       } catch (error) {
         if (gen !== generation) return
         set({ status: 'error', errorMessage: describeError(error) })
       } finally {
         if (gen === generation) inFlight.delete(page)
       }
-      if (answered && isFirstOfQuery && gen === generation && !get().totalIsExact) void fetchCount(query, gen)
     }
 
     /** The exact count of a query whose first page stopped counting; ignored once the query changed. */
