@@ -47,7 +47,8 @@ export const LIST_QUERIES: Array<[string, RecordingQuery]> = [
   ['performed event $pageview', { performedEvent: '$pageview', limit: 100 }]
 ]
 
-function percentile(sorted: number[], p: number): number {
+/** The p-th percentile of sorted samples, nearest rank (the benchmarks' p50/p95). */
+export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
 }
 

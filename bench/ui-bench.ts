@@ -26,7 +26,8 @@ import { closeAppContext, openAppContext, type AppContext } from '../src-main/co
 import { importPaths } from '../src-main/ingest/import-service'
 import { ensureRendererBuilt } from '../src-main/web/renderer-build'
 import { createRandom, writeLongRecording } from './generate-long-recording'
-import { benchListContract } from './list-bench'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium'
+import { benchListContract, percentile } from './list-bench'
 
 const ROOT = join(import.meta.dirname, '.data', 'ui')
 const TARGET_RECORDINGS = Number(process.env.BENCH_RECORDINGS ?? 100_000)
@@ -39,19 +40,6 @@ const PLAYER_WARM = process.env.BENCH_PLAYER_WARM !== '0'
 const FIRST_FRAME_MARKS = ['tapedeck:detail-received', 'tapedeck:player-mounted', 'tapedeck:chunk-decoded', 'tapedeck:first-frame']
 const ACME = join(import.meta.dirname, '..', 'test', 'fixtures', 'acme-small')
 const LONG_ID = 'bench-1h-recording'
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run'
-]
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
-}
-
 function stats(samples: number[]): { p50: number; p95: number; min: number; max: number } {
   const sorted = [...samples].sort((a, b) => a - b)
   return {
@@ -198,7 +186,7 @@ async function benchBrowser(url: string): Promise<void> {
   const phases = new Map<string, number[]>()
   for (let run = 0; run < BROWSERS; run++) {
     const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: CHROMIUM_PATH,
       args: CHROMIUM_ARGS
     })
     try {
