@@ -47,6 +47,19 @@ describe('the analytics worker', () => {
     expect((await service.computeFunnel(DEFINITION)).steps.map((s) => s.count)).toEqual([2, 2])
   })
 
+  it('answers a request sent during the warm-up between its steps, before the warm-up ends', async () => {
+    service = createWorkerAnalyticsService({ dbFile: join(temp.dir, 'cache.sqlite') })
+    const order: string[] = []
+    const warmUp = service.warmUp().then((result) => void order.push(`warm-up ${result.events}`))
+    const funnel = service
+      .computeFunnel(DEFINITION)
+      .then((result) => void order.push(`funnel ${result.steps[0].count}`))
+    await Promise.all([warmUp, funnel])
+    expect(order).toEqual(['funnel 2', 'warm-up 3'])
+    // The warm-up computed the default session statistics; they are kept.
+    expect((await service.getSessionStats({ definition: { kind: 'session-id' } })).sessions).toBe(0)
+  })
+
   it('reports a failing query as a rejected promise and keeps serving', async () => {
     service = createWorkerAnalyticsService({ dbFile: join(temp.dir, 'cache.sqlite') })
     await expect(service.computeFunnel({ steps: [{ event: 'a' }], windowMs: 1 })).rejects.toThrow(

@@ -20,6 +20,8 @@ import { listEventNames, listEventPropertyNames } from '../db/event-queries'
 import type { ReadableDb } from '../db/types'
 import {
   getDataFingerprint,
+  getLazy,
+  getRowids,
   getSessionColumn,
   loadEventStore,
   loadPropertyColumns,
@@ -82,9 +84,11 @@ export function createAnalyticsEngine(
   const getStore = (): EventStore => {
     const fingerprint = getDataFingerprint(db)
     if (store === null || store.fingerprint !== fingerprint) {
+      // The store of the data before an import is the start of the next one (see updateEventStore).
+      const previous = store
       store = null
       funnels = []
-      store = loadEventStore(db, { snapshots })
+      store = loadEventStore(db, { snapshots, previous })
     }
     return store
   }
@@ -122,7 +126,11 @@ export const ANALYTICS_METHODS = {
     return findFunnelIssues(engine.db, engine.getFunnel(definition), stepIndex)
   },
   getSessionStats(engine: AnalyticsEngine, query: SessionQuery): SessionStats {
-    return computeSessionStats(engine.db, engine.getStore(), query)
+    // Kept with the store (the warm-up computes the default query), so asking again costs nothing.
+    const store = engine.getStore()
+    return getLazy(store, `session-stats:${JSON.stringify(query)}`, () =>
+      computeSessionStats(engine.db, store, query)
+    )
   },
   listSessions(engine: AnalyticsEngine, query: SessionListQuery): SessionPage {
     return listSessions(engine.db, engine.getStore(), query)
@@ -147,15 +155,33 @@ export const ANALYTICS_METHODS = {
     return listEventPropertyNames(engine.db, event)
   },
   /**
-   * Loads (or reads back) everything a first funnel or session query needs: the store, rowids, session ids and the
-   * common `$pageview` properties. The app sends it when the worker starts, before the user asks anything.
+   * Loads (or reads back) everything a first funnel or session query needs: the store, rowids, session ids, the
+   * common `$pageview` properties and the session statistics' device look-ups. The app sends it when the worker
+   * starts and after each import, before the user asks anything. The worker runs it a step at a time (see
+   * `getWarmUpSteps`), answering the user's requests between steps.
    */
   warmUp(engine: AnalyticsEngine): { events: number } {
-    const store = engine.getStore()
-    loadPropertyColumns(engine.db, store, null, COMMON_PAGEVIEW_PROPERTIES)
-    getSessionColumn(engine.db, store)
-    return { events: store.timestampMs.length }
+    for (const step of getWarmUpSteps(engine)) step()
+    return { events: engine.getStore().timestampMs.length }
   }
+}
+
+/**
+ * The warm-up as separate steps, cheapest and most needed first: the store (updated from the previous one after an
+ * import), its rowids, each common URL property column, the `$session_id` column, then the session statistics by
+ * `$session_id` (which look up every session's device). Each step reuses what the earlier ones (or a request in
+ * between) built, so a step already done costs nothing.
+ */
+export function getWarmUpSteps(engine: AnalyticsEngine): (() => void)[] {
+  return [
+    () => engine.getStore(),
+    () => getRowids(engine.db, engine.getStore()),
+    ...COMMON_PAGEVIEW_PROPERTIES.map(
+      (property) => () => loadPropertyColumns(engine.db, engine.getStore(), null, [property])
+    ),
+    () => getSessionColumn(engine.db, engine.getStore()),
+    () => ANALYTICS_METHODS.getSessionStats(engine, { definition: { kind: 'session-id' } })
+  ]
 }
 
 export type AnalyticsMethods = typeof ANALYTICS_METHODS

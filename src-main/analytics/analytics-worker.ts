@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { parentPort, workerData } from 'node:worker_threads'
 import type { ReadableDb, WritableDb } from '../db/types'
-import { callAnalyticsMethod, createAnalyticsEngine } from './analytics-engine'
+import { callAnalyticsMethod, createAnalyticsEngine, getWarmUpSteps } from './analytics-engine'
 import {
   READY_ID,
   type AnalyticsReply,
@@ -43,20 +43,41 @@ function openSnapshotWriter(): WritableDb | null {
 }
 
 port.on('message', (request: AnalyticsRequest) => {
+  if (request.method === 'warmUp') warmUpInSteps(request.id)
+  else answer(request.id, () => callAnalyticsMethod(engine, request.method, request.args))
+})
+
+function answer(id: number, run: () => unknown): void {
   let reply: AnalyticsReply
   try {
-    reply = {
-      id: request.id,
-      ok: true,
-      result: callAnalyticsMethod(engine, request.method, request.args)
-    }
+    reply = { id, ok: true, result: run() }
   } catch (error) {
-    reply = {
-      id: request.id,
-      ok: false,
-      message: error instanceof Error ? error.message : String(error)
-    }
+    reply = { id, ok: false, message: error instanceof Error ? error.message : String(error) }
   }
-  port.postMessage(reply)
-})
+  port?.postMessage(reply)
+}
+
+/**
+ * The warm-up one step per turn of the event loop: a request that comes in meanwhile (the user's funnel) is
+ * answered after the step under way, not after the whole warm-up. A failed step ends the warm-up with its error.
+ */
+function warmUpInSteps(id: number): void {
+  const steps = getWarmUpSteps(engine)
+  const next = (i: number): void => {
+    if (i === steps.length) {
+      answer(id, () => ({ events: engine.getStore().timestampMs.length }))
+      return
+    }
+    try {
+      steps[i]()
+    } catch (error) {
+      answer(id, () => {
+        throw error
+      })
+      return
+    }
+    setImmediate(() => next(i + 1))
+  }
+  setImmediate(() => next(0))
+}
 port.postMessage({ id: READY_ID, ok: true, result: 'ready' } satisfies AnalyticsReply)

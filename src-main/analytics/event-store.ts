@@ -71,7 +71,7 @@ export function getDataFingerprint(db: ReadableDb): string {
  */
 export function loadEventStore(
   db: ReadableDb,
-  options: { snapshots?: SnapshotStore | null } = {}
+  options: { snapshots?: SnapshotStore | null; previous?: EventStore | null } = {}
 ): EventStore {
   const snapshots = options.snapshots ?? null
   const { fingerprint, saved } = readConsistently(db, () => {
@@ -85,9 +85,353 @@ export function loadEventStore(
       // A snapshot this build cannot read: rebuild it below.
     }
   }
+  const previous = options.previous ?? readPreviousStore(snapshots, fingerprint)
+  const updated = previous ? updateEventStore(db, previous, snapshots) : null
+  if (updated) {
+    saveStore(updated)
+    return updated
+  }
   const store = readConsistently(db, () => readEventStore(db, getDataFingerprint(db), snapshots))
-  snapshots?.write(STORE_KEY, store.fingerprint, encodeStore(store))
+  saveStore(store)
   return store
+}
+
+/** Saves the store and the columns it holds already (an updated store carries some over) as snapshots. */
+function saveStore(store: EventStore): void {
+  const snapshots = store.snapshots
+  if (!snapshots) return
+  snapshots.write(STORE_KEY, store.fingerprint, encodeStore(store))
+  const rowids = store.lazy.get('rowids') as Float64Array | undefined
+  if (rowids) snapshots.write('rowids', store.fingerprint, rowidsCodec(store).encode(rowids))
+  const sessions = store.lazy.get(SESSION_KEY) as SessionColumn | undefined
+  if (sessions)
+    snapshots.write(SESSION_KEY, store.fingerprint, sessionCodec(store).encode(sessions))
+  for (const property of EXTRACTED_COLUMN.keys()) {
+    const key = propertyKey(null, property)
+    const column = store.lazy.get(key) as PropertyColumn | undefined
+    if (column) snapshots.write(key, store.fingerprint, propertyCodec(store).encode(column))
+  }
+}
+
+/** The store saved for other data (before the last import), when there is one this build can read. */
+function readPreviousStore(
+  snapshots: SnapshotStore | null,
+  fingerprint: string
+): EventStore | null {
+  const previous = snapshots?.findFingerprint(STORE_KEY)
+  if (!snapshots || previous === undefined || previous === fingerprint) return null
+  const parts = snapshots.read(STORE_KEY, previous)
+  if (!parts) return null
+  try {
+    return decodeStore(parts, previous, snapshots)
+  } catch {
+    return null
+  }
+}
+
+/** The counts a fingerprint is made of, in `getDataFingerprint`'s order. */
+function parseFingerprint(fingerprint: string): {
+  maxEvent: number
+  distinctIds: number
+  persons: number
+  lastImport: number
+} {
+  const [maxEvent, distinctIds, persons, lastImport] = fingerprint.split(':').map(Number)
+  return { maxEvent, distinctIds, persons, lastImport }
+}
+
+type AddedEvent = [
+  rowid: number,
+  personKey: string | null,
+  timestampMs: number,
+  event: string,
+  sessionId: string | null
+]
+
+/**
+ * The store of the current data made from `previous` (a store of the data before the last imports) and the events
+ * those imports added, with its rowids, `$session_id` column and extracted property columns carried over; null when
+ * the data may have changed in any other way (the caller then reads every event again).
+ *
+ * An import only appends events (new rowids) unless it updates events it already had (the same uuid from a richer
+ * source) or brings persons (a distinct id mapped to another person changes older events' person key). So the
+ * update is taken only when every import since is finished, brought no persons, and stored exactly as many events
+ * as there are new rowids; anything else (events written outside an import, deletions, a relink still pending)
+ * falls back to the full read. Cost: proportional to the events added, plus one pass over the store's arrays.
+ */
+export function updateEventStore(
+  db: ReadableDb,
+  previous: EventStore,
+  snapshots: SnapshotStore | null = previous.snapshots
+): EventStore | null {
+  if (previous.eventsWithoutPerson > 0 || previous.reordered.size > 0) return null
+  // Everything carried over is read before the new store is saved (saving drops other fingerprints' snapshots).
+  const oldRowids = findSaved(previous, 'rowids', rowidsCodec(previous))
+  if (!oldRowids) return null
+  const oldSessions = findSaved(previous, SESSION_KEY, sessionCodec(previous))
+  const oldColumns = new Map<string, PropertyColumn>()
+  for (const property of EXTRACTED_COLUMN.keys()) {
+    const column = findSaved(previous, propertyKey(null, property), propertyCodec(previous))
+    if (column) oldColumns.set(property, column)
+  }
+  return readConsistently(db, () => {
+    const fingerprint = getDataFingerprint(db)
+    const before = parseFingerprint(previous.fingerprint)
+    const now = parseFingerprint(fingerprint)
+    if (
+      now.maxEvent < before.maxEvent ||
+      now.distinctIds !== before.distinctIds ||
+      now.persons !== before.persons ||
+      now.lastImport < before.lastImport
+    ) {
+      return null
+    }
+    const imports = db
+      .prepare(
+        `SELECT count(*) FILTER (WHERE status NOT IN ('imported', 'unchanged', 'failed')) AS open,
+                coalesce(sum(events) FILTER (WHERE status = 'imported'), 0) AS events,
+                coalesce(sum(persons) FILTER (WHERE status = 'imported'), 0) AS persons
+         FROM imports WHERE id > ?`
+      )
+      .get(before.lastImport) as { open: number; events: number; persons: number }
+    if (imports.open > 0 || imports.persons > 0) return null
+    const added = db
+      .prepare(
+        `SELECT rowid, person_key, timestamp_ms, event, session_id FROM events WHERE rowid > ? ORDER BY rowid`
+      )
+      .raw()
+      .all(before.maxEvent) as AddedEvent[]
+    if (added.length !== imports.events) return null
+    const store = mergeAddedEvents(previous, oldRowids, added, fingerprint, snapshots)
+    const source = store.lazy.get(SOURCE_KEY) as Int32Array
+    store.lazy.delete(SOURCE_KEY)
+    if (oldSessions) store.lazy.set(SESSION_KEY, mergeSessions(oldSessions, source, added))
+    if (oldColumns.size > 0 && hasEventColumns(db, store)) {
+      const properties = [...oldColumns.keys()]
+      const positionOfAdded = new Int32Array(added.length).fill(-1)
+      source.forEach((from, position) => {
+        if (from < 0) positionOfAdded[-from - 1] = position
+      })
+      // Added rowids are consecutive only without gaps; index them by their offset from the first one.
+      const base = added.length > 0 ? added[0][0] : 0
+      const span = added.length > 0 ? added[added.length - 1][0] - base + 1 : 0
+      const positionByOffset = new Int32Array(span).fill(-1)
+      added.forEach(([rowid], k) => (positionByOffset[rowid - base] = positionOfAdded[k]))
+      const builders = properties.map((property) =>
+        carryColumn(oldColumns.get(property) as PropertyColumn, source)
+      )
+      readExtractedColumns(db, positionByOffset, properties, builders, before.maxEvent, base)
+      properties.forEach((property, i) =>
+        store.lazy.set(propertyKey(null, property), finishColumn(builders[i]))
+      )
+    }
+    return store
+  })
+}
+
+/** Where each position of an updated store came from: a position of the previous store, or -(k + 1) for added k. */
+const SOURCE_KEY = 'update-source'
+
+/**
+ * The previous store's events with the added ones merged into each person's slice, in the order a full read gives
+ * (person key, then time, event name and rowid, as the covering index sorts them), with the rowids of every
+ * position. Event codes of the previous store are kept; new names get the next codes.
+ */
+function mergeAddedEvents(
+  previous: EventStore,
+  oldRowids: Float64Array,
+  added: readonly AddedEvent[],
+  fingerprint: string,
+  snapshots: SnapshotStore | null
+): EventStore {
+  const byPerson = new Map<string, number[]>()
+  let withoutPerson = 0
+  added.forEach((row, k) => {
+    const key = row[1]
+    if (key === null) {
+      withoutPerson++
+      return
+    }
+    const list = byPerson.get(key)
+    if (list) list.push(k)
+    else byPerson.set(key, [k])
+  })
+  const eventNames = [...previous.eventNames]
+  const codeByName = new Map(previous.codeByName)
+  const codeOf = (name: string): number => {
+    let code = codeByName.get(name)
+    if (code === undefined) {
+      code = eventNames.length
+      eventNames.push(name)
+      codeByName.set(name, code)
+    }
+    return code
+  }
+  const newKeys = [...byPerson.keys()].filter((key) => findPerson(previous, key) < 0)
+  newKeys.sort(compareBinary)
+  const total = previous.timestampMs.length + added.length - withoutPerson
+  const timestampMs = new Float64Array(total)
+  const eventCode = new Int32Array(total)
+  const rowids = new Float64Array(total)
+  const source = new Int32Array(total)
+  const personKeys: string[] = []
+  const personStart = new Int32Array(previous.personKeys.length + newKeys.length + 1)
+  const { timestampMs: oldTs, eventCode: oldCode, eventNames: oldNames } = previous
+  let n = 0
+  let p = 0
+  let q = 0
+  while (p < previous.personKeys.length || q < newKeys.length) {
+    const takeOld =
+      q >= newKeys.length ||
+      (p < previous.personKeys.length && compareBinary(previous.personKeys[p], newKeys[q]) < 0)
+    const key = takeOld ? previous.personKeys[p] : newKeys[q]
+    personStart[personKeys.length] = n
+    personKeys.push(key)
+    let i = takeOld ? previous.personStart[p] : 0
+    const end = takeOld ? previous.personStart[p + 1] : 0
+    const fresh = (byPerson.get(key) ?? []).sort((a, b) => compareAdded(added[a], added[b]))
+    let j = 0
+    while (i < end || j < fresh.length) {
+      // Ties on time and name: the previous event first (its rowid is lower).
+      const oldFirst =
+        j >= fresh.length ||
+        (i < end &&
+          (oldTs[i] < added[fresh[j]][2] ||
+            (oldTs[i] === added[fresh[j]][2] &&
+              compareBinary(oldNames[oldCode[i]], added[fresh[j]][3]) <= 0)))
+      if (oldFirst) {
+        timestampMs[n] = oldTs[i]
+        eventCode[n] = oldCode[i]
+        rowids[n] = oldRowids[i]
+        source[n] = i
+        i++
+      } else {
+        const row = added[fresh[j]]
+        timestampMs[n] = row[2]
+        eventCode[n] = codeOf(row[3])
+        rowids[n] = row[0]
+        source[n] = -fresh[j] - 1
+        j++
+      }
+      n++
+    }
+    if (takeOld) p++
+    else q++
+  }
+  personStart[personKeys.length] = n
+  return {
+    fingerprint,
+    personKeys,
+    personStart,
+    timestampMs,
+    eventCode,
+    eventNames,
+    codeByName,
+    eventsWithoutPerson: withoutPerson,
+    reordered: new Map(),
+    lazy: new Map<string, unknown>([
+      ['rowids', rowids],
+      [SOURCE_KEY, source]
+    ]),
+    snapshots
+  }
+}
+
+function compareAdded(a: AddedEvent, b: AddedEvent): number {
+  return a[2] - b[2] || compareBinary(a[3], b[3]) || a[0] - b[0]
+}
+
+/**
+ * Orders strings as SQLite's BINARY collation does (by their UTF-8 bytes, that is by code point), which differs
+ * from JavaScript's `<` only between a surrogate pair and a character from U+E000 up.
+ */
+export function compareBinary(a: string, b: string): number {
+  if (a === b) return 0
+  const length = Math.min(a.length, b.length)
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x === y) continue
+    if (x < 0xd800 && y < 0xd800) return x - y
+    return (a.codePointAt(i) as number) - (b.codePointAt(i) as number)
+  }
+  return a.length - b.length
+}
+
+/** The previous `$session_id` column over an updated store: session ids merged in order, codes renumbered. */
+function mergeSessions(
+  previous: SessionColumn,
+  source: Int32Array,
+  added: readonly AddedEvent[]
+): SessionColumn {
+  const known = new Set(previous.sessionIds)
+  const fresh = [
+    ...new Set(
+      added.map((row) => row[4]).filter((id): id is string => id !== null && !known.has(id))
+    )
+  ].sort(compareBinary)
+  const sessionIds: string[] = []
+  const renumbered = new Int32Array(previous.sessionIds.length)
+  let i = 0
+  let j = 0
+  while (i < previous.sessionIds.length || j < fresh.length) {
+    if (
+      j >= fresh.length ||
+      (i < previous.sessionIds.length && compareBinary(previous.sessionIds[i], fresh[j]) < 0)
+    ) {
+      renumbered[i++] = sessionIds.length
+      sessionIds.push(previous.sessionIds[i - 1])
+    } else sessionIds.push(fresh[j++])
+  }
+  const codeOf = new Map<string, number>()
+  const sessionOf = new Int32Array(source.length)
+  for (let position = 0; position < source.length; position++) {
+    const from = source[position]
+    if (from >= 0) {
+      const old = previous.sessionOf[from]
+      sessionOf[position] = old < 0 ? -1 : renumbered[old]
+      continue
+    }
+    const id = added[-from - 1][4]
+    if (id === null) {
+      sessionOf[position] = -1
+      continue
+    }
+    let code = codeOf.get(id)
+    if (code === undefined) {
+      code = binarySearch(sessionIds, id)
+      codeOf.set(id, code)
+    }
+    sessionOf[position] = code
+  }
+  return { sessionIds, sessionOf }
+}
+
+function binarySearch(sorted: readonly string[], value: string): number {
+  let low = 0
+  let high = sorted.length - 1
+  while (low <= high) {
+    const mid = (low + high) >> 1
+    const order = compareBinary(sorted[mid], value)
+    if (order === 0) return mid
+    if (order < 0) low = mid + 1
+    else high = mid - 1
+  }
+  return -1
+}
+
+/** A column builder over an updated store holding the previous column's values at their new positions. */
+function carryColumn(previous: PropertyColumn, source: Int32Array): ColumnBuilder {
+  const valueOf = new Int32Array(source.length)
+  for (let position = 0; position < source.length; position++) {
+    const from = source[position]
+    valueOf[position] = from < 0 ? -1 : previous.valueOf[from]
+  }
+  return {
+    values: [...previous.values],
+    valueOf,
+    codeOf: new Map(previous.values.map((value, code) => [value, code]))
+  }
 }
 
 const STORE_KEY = 'store'
@@ -292,9 +636,10 @@ export function findPerson(store: EventStore, personKey: string): number {
   let high = store.personKeys.length - 1
   while (low <= high) {
     const mid = (low + high) >> 1
-    const key = store.personKeys[mid]
-    if (key === personKey) return mid
-    if (key < personKey) low = mid + 1
+    // The keys are in SQLite's order, which `<` does not follow for every character (see compareBinary).
+    const order = compareBinary(store.personKeys[mid], personKey)
+    if (order === 0) return mid
+    if (order < 0) low = mid + 1
     else high = mid - 1
   }
   return -1
@@ -370,14 +715,16 @@ export type SessionColumn = {
   sessionOf: Int32Array
 }
 
+const SESSION_KEY = 'session-column'
+
 /** Each event's `$session_id`, read from the `events_by_session` covering index. */
 export function getSessionColumn(db: ReadableDb, store: EventStore): SessionColumn {
   const codec = sessionCodec(store)
-  const saved = findSaved(store, 'session-column', codec)
+  const saved = findSaved(store, SESSION_KEY, codec)
   if (saved) return saved
   // Rowids first: they are read (and saved) in a transaction of their own.
   const positionByRowid = getPositionByRowid(db, store)
-  return getPersisted(db, store, 'session-column', codec, () => {
+  return getPersisted(db, store, SESSION_KEY, codec, () => {
     const sessionOf = new Int32Array(store.timestampMs.length).fill(-1)
     const sessionIds: string[] = []
     const statement = db
@@ -493,7 +840,12 @@ export function loadPropertyColumns(
     const { columns, current } = readConsistently(db, () => ({
       columns: [
         ...(extracted.length > 0
-          ? readExtractedColumns(db, store, positionByRowid, extracted)
+          ? readExtractedColumns(
+              db,
+              positionByRowid,
+              extracted,
+              extracted.map(() => newColumnBuilder(store))
+            )
           : []),
         ...(fromJson.length > 0
           ? readPropertyColumns(db, store, positionByRowid, eventName, fromJson)
@@ -533,18 +885,20 @@ export function isExtracted(property: string): boolean {
 }
 
 /**
- * Extracted properties of every event, from `event_columns`: the same values `readPropertyColumns` gives.
+ * Extracted properties of every event (or of the events after `afterRowid`), from `event_columns`, set into
+ * `columns`: the same values `readPropertyColumns` gives. `positionByRowid` is indexed by rowid minus `base`.
  *
  * Rows cross into JS in blocks (one JSON array per column per block of rowids): one row per event would cost more
  * than the reading (about 7 s for 5M events here, against about 1–2 s in blocks).
  */
 function readExtractedColumns(
   db: ReadableDb,
-  store: EventStore,
   positionByRowid: Int32Array,
-  properties: readonly string[]
+  properties: readonly string[],
+  columns: ColumnBuilder[],
+  afterRowid = -Infinity,
+  base = 0
 ): PropertyColumn[] {
-  const columns = properties.map(() => newColumnBuilder(store))
   const names = properties.map((property) => EXTRACTED_COLUMN.get(property) as string)
   const statement = db
     .prepare(
@@ -552,7 +906,7 @@ function readExtractedColumns(
        FROM (SELECT rowid, ${names.join(', ')} FROM event_columns WHERE rowid > ? ORDER BY rowid LIMIT ?)`
     )
     .raw()
-  let after = -Infinity
+  let after = afterRowid
   for (;;) {
     const row = statement.get(after, EXTRACT_BLOCK) as string[]
     const ids = JSON.parse(row[0]) as number[]
@@ -563,8 +917,9 @@ function readExtractedColumns(
       for (let i = 0; i < ids.length; i++) {
         const value = values[i]
         if (value === null) continue
-        const id = ids[i]
-        const position = id < positionByRowid.length ? positionByRowid[id] : -1
+        const offset = ids[i] - base
+        const position =
+          offset >= 0 && offset < positionByRowid.length ? positionByRowid[offset] : -1
         if (position < 0) continue
         setColumnValue(column, position, value)
       }

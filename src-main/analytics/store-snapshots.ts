@@ -14,6 +14,8 @@ export type SnapshotStore = {
   read(key: string, fingerprint: string): SnapshotPart[] | undefined
   /** Returns false when the entry could not be written. */
   write(key: string, fingerprint: string, parts: readonly SnapshotPart[]): boolean
+  /** The fingerprint an entry is saved under, whatever the current data (an update starts from it). */
+  findFingerprint(key: string): string | undefined
 }
 
 type PartHeader = { kind: 'f64' | 'i32' | 'json'; bytes: number }
@@ -37,6 +39,16 @@ export function createSnapshotStore(
           .pluck()
           .get(key, fingerprint) as Buffer | undefined
         return data === undefined ? undefined : decodeSnapshot(data)
+      } catch {
+        return undefined
+      }
+    },
+    findFingerprint(key) {
+      try {
+        return reader
+          .prepare(`SELECT fingerprint FROM analytics_snapshots WHERE key = ?`)
+          .pluck()
+          .get(key) as string | undefined
       } catch {
         return undefined
       }

@@ -3,7 +3,7 @@ import type { PersonChannels } from '@shared/contract/person-channels'
 import type { ApiHandlers } from '@shared/ipc-contract'
 import { createWorkerAnalyticsService } from '../analytics/analytics-client'
 import { createLocalAnalyticsService, type AnalyticsService } from '../analytics/analytics-engine'
-import type { AppContext, EmitEvent } from '../core/app-context'
+import { subscribe, type AppContext } from '../core/app-context'
 import { deleteSavedFunnel, listSavedFunnels, saveFunnel } from '../db/saved-funnel-queries'
 
 const services = new WeakMap<AppContext, AnalyticsService>()
@@ -45,22 +45,20 @@ const warmed = new WeakSet<AppContext>()
 
 /**
  * After every import or sync that finishes in this context (`import:finished`, `sync:finished`), warms the analytics
- * up again in the background: the worker sees the data changed, rebuilds its store and reads the common columns, so
- * the next funnel or session query does not pay for it. Hooks the context's `emit` once; the events still go out.
+ * up again in the background: the worker sees the data changed, updates its store with the imported events and
+ * carries its columns over (or rebuilds them), so the next funnel or session query does not pay for it. A query
+ * asked meanwhile is answered between the warm-up's steps. Subscribes to the context's events once.
  */
 export function warmUpAfterImports(context: AppContext): void {
   if (warmed.has(context)) return
   warmed.add(context)
-  const emit = context.emit
-  const emitAndWarmUp: EmitEvent = (channel, payload) => {
-    emit(channel, payload)
+  subscribe(context, (channel) => {
     if (channel === 'import:finished' || channel === 'sync:finished') {
       void getAnalyticsService(context)
         .warmUp()
         .catch(() => undefined)
     }
-  }
-  context.emit = emitAndWarmUp
+  })
 }
 
 /** Handlers of the `funnels:*`, `analytics:*`, `sessions:*` and `persons:*` channels. */

@@ -38,6 +38,29 @@ export function openAppContext(options: OpenAppContextOptions): AppContext {
   }
 }
 
+const listeners = new WeakMap<AppContext, Set<EmitEvent>>()
+
+/**
+ * Calls `listener` with every event the context emits from now on, after whoever `emit` sends it to (the window,
+ * the event stream); returns the function that stops it. Lets services react to events (the analytics warm up after
+ * an import) without each replacing `emit`: the first subscription wraps it once.
+ */
+export function subscribe(context: AppContext, listener: EmitEvent): () => void {
+  let set = listeners.get(context)
+  if (!set) {
+    const subscribers = new Set<EmitEvent>()
+    set = subscribers
+    listeners.set(context, subscribers)
+    const emit = context.emit
+    context.emit = (channel, payload) => {
+      emit(channel, payload)
+      for (const subscriber of [...subscribers]) subscriber(channel, payload)
+    }
+  }
+  set.add(listener)
+  return () => void listeners.get(context)?.delete(listener)
+}
+
 export function closeAppContext(context: AppContext): void {
   context.db.close()
 }
