@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { createEventColumnsWriter, eventColumnValues } from '../src-main/db/event-columns'
 import { migrate } from '../src-main/db/migrate'
 import type { WritableDb } from '../src-main/db/types'
 
@@ -216,6 +217,7 @@ function writeRows(db: WritableDb, options: GenerateOptions): number {
     `INSERT INTO events (uuid, event, distinct_id, person_id, person_key, session_id, window_id, timestamp_ms, url, properties)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
   )
+  const writeColumns = createEventColumnsWriter(db)
   const insertException = db.prepare(
     `INSERT INTO exceptions (session_id, window_id, timestamp_ms, type, message, source, event_uuid, fingerprint, issue_id)
      VALUES (?, ?, ?, ?, ?, 'event', ?, ?, ?)`
@@ -274,7 +276,7 @@ function writeRows(db: WritableDb, options: GenerateOptions): number {
       t += 500 + Math.floor(random() * (random() < 0.05 ? 3_600_000 : 60_000))
       const url = `https://shop.acme.test${path}`
       const uuid = uuidFrom(random)
-      const properties = JSON.stringify({
+      const propertyValues = {
         $os: device.os,
         $browser: device.browser,
         $device_type: device.type,
@@ -289,8 +291,9 @@ function writeRows(db: WritableDb, options: GenerateOptions): number {
         $screen_width: device.type === 'Mobile' ? 390 : 1440,
         title: path === '/' ? 'Home · Acme Shop' : 'Acme Shop',
         ...(event === 'purchase_completed' ? { revenue: Math.round(random() * 20000) / 100 } : {})
-      })
-      insertEvent.run(
+      }
+      const properties = JSON.stringify(propertyValues)
+      const { lastInsertRowid } = insertEvent.run(
         uuid,
         event,
         distinctId,
@@ -302,6 +305,7 @@ function writeRows(db: WritableDb, options: GenerateOptions): number {
         url,
         properties
       )
+      writeColumns(lastInsertRowid, eventColumnValues(propertyValues))
       if (event === '$exception') {
         const coupon = random() < 0.3
         insertException.run(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { fillEventColumns } from '../db/event-columns'
 import { insertEvents } from '../test/analytics-builders'
 import { createTestDb } from '../test/test-db'
 import {
@@ -75,6 +76,7 @@ describe('the event store', () => {
       FROM n;
       DELETE FROM events WHERE rowid % 7 = 0;
     `)
+    fillEventColumns(db)
     const store = loadEventStore(db)
     const column = getPropertyColumn(db, store, '$pageview', '$pathname')
     const fromJson = readPropertyColumnsFromJson(db, store, null, ['$pathname'])[0]

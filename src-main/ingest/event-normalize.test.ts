@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { fixturePath } from '../test/test-db'
+import { createEventColumnsWriter, type EventColumnValues } from '../db/event-columns'
+import { EVENT_COLUMNS } from '../db/migrations/0007-event-columns'
+import { createTestDb, fixturePath } from '../test/test-db'
 import { readPythonCell } from './csv-columns'
 import { createCsvReader } from './csv-reader'
 import {
@@ -103,7 +105,8 @@ describe('normalizeEvent on acme-small events.jsonl (batch-export JSON Lines)', 
         url: (raw.properties.$current_url as string | undefined) ?? null,
         properties: JSON.stringify(raw.properties),
         elementsChain: raw.elements_chain === '' ? null : raw.elements_chain,
-        fidelity: EVENT_FIDELITY.json
+        fidelity: EVENT_FIDELITY.json,
+        columns: row.columns
       } satisfies EventRow)
     })
     expect(rows.some((row) => row.elementsChain !== null)).toBe(true)
@@ -526,5 +529,122 @@ describe('csvRecordToEvent on other CSV layouts', () => {
     expect(refusal(() => csvRecordToEvent(['*.event', '*.timestamp'], ['e', '2024-01-01']))).toBe(
       'missing distinct_id'
     )
+  })
+})
+
+/**
+ * What migration 0007's SQL (its insert trigger, in a cache at schema 7) extracts from each row's properties text:
+ * the reference the worker-side values must equal.
+ */
+function sqlEventColumns(rows: readonly EventRow[]): EventColumnValues[] {
+  const db = createTestDb({ upToVersion: 7 })
+  const insert = db.prepare(
+    `INSERT INTO events (uuid, event, distinct_id, timestamp_ms, properties) VALUES (?, 'e', 'd', 1, ?)`
+  )
+  const select = db.prepare<[number | bigint], Record<string, string | number | null>>(
+    `SELECT * FROM event_columns WHERE rowid = ?`
+  )
+  return rows.map((row, index) => {
+    const stored = select.get(insert.run(`e${index}`, row.properties).lastInsertRowid)!
+    return {
+      other: stored.other as 0 | 1,
+      values: EVENT_COLUMNS.map((c) => stored[c.column] as string | null)
+    }
+  })
+}
+
+describe('event columns computed at normalisation', () => {
+  const eventWith = (properties: Record<string, unknown>) =>
+    normalizeEvent({ uuid: 'x', event: 'e', distinct_id: 'd', timestamp: 1, properties })
+
+  it('equal the SQL extraction on every event of the fixtures (JSON Lines, CSV, API sample)', () => {
+    const [header, ...records] = readCsv(fixturePath('acme-small', 'events.csv'))
+    const api = sample(
+      'kitadmin01__analytickit__cypress__fixtures__api__event__single_person_events.json'
+    )
+    const apiEvents = (api as { results: unknown[] }).results.map((raw) => normalizeEvent(raw))
+    const rows = [
+      ...rawEvents.map((raw) => normalizeEvent(raw)),
+      ...records.map((cells) => csvRecordToEvent(header, cells)),
+      ...apiEvents
+    ]
+    expect(rows.map((row) => row.columns)).toEqual(sqlEventColumns(rows))
+    // The fixtures do exercise the columns: most events carry a URL and a browser.
+    const filled = rows.filter(
+      (row) => row.columns.values[0] !== null && row.columns.values[4] !== null
+    )
+    expect(filled.length).toBeGreaterThan(rows.length / 2)
+    expect(apiEvents.length).toBeGreaterThan(0)
+  })
+
+  it('equal the SQL extraction on odd values: nested, numbers, booleans, null, missing, unicode, escapes', () => {
+    const odd: unknown[] = [
+      { nested: { a: [1, 'x', null, { b: 'é "q" \\ \n' }] } },
+      [],
+      {},
+      ['a', ['b']],
+      0,
+      -0,
+      1.5,
+      -12.25,
+      1e21,
+      1e-7,
+      Number('12345678901234567890'),
+      Number.MAX_SAFE_INTEGER,
+      true,
+      false,
+      null,
+      '',
+      'null',
+      '42',
+      'true',
+      '{"not":"parsed"}',
+      'café 日本語 😀',
+      'quote " backslash \\ slash /',
+      'line\nfeed\ttab\r\u0001\u001f\u007f',
+      '\u2028\u2029',
+      'nul\u0000inside',
+      { 'é😀': '\u2028', '': ['\u0000'] }
+    ]
+    const rows: EventRow[] = []
+    for (const [i, value] of odd.entries()) {
+      const property = EVENT_COLUMNS[i % EVENT_COLUMNS.length].property
+      rows.push(eventWith({ [property]: value }))
+      // Every column at once, and beside other keys.
+      const all: Record<string, unknown> = { before: 1 }
+      for (const c of EVENT_COLUMNS) all[c.property] = value
+      all.after = { x: value }
+      rows.push(eventWith(all))
+    }
+    rows.push(eventWith({}))
+    rows.push(eventWith({ $current_url: undefined, $pathname: Number.NaN, $host: () => 1 }))
+    rows.push(eventWith({ $browser: new Date(Date.UTC(2024, 0, 2)), $os: { toJSON: () => 7 } }))
+    // HogQL-style top-level keys and JSON-text properties (ClickHouse rows).
+    rows.push(
+      normalizeEvent({
+        uuid: 'h',
+        event: 'e',
+        distinct_id: 'd',
+        timestamp: 1,
+        'properties.$current_url': 'https://h.test/x',
+        properties: '{"$os":"Linux","$device_id":12}'
+      })
+    )
+    const expected = sqlEventColumns(rows)
+    rows.forEach((row, i) => expect(row.columns, row.properties).toEqual(expected[i]))
+    expect(rows.some((row) => row.columns.other === 1)).toBe(true)
+    // A lone UTF-16 surrogate is no Unicode text: the value is the JSON path's, and SQL and the driver store the same
+    // (CESU-8) bytes for it, read back as three U+FFFD.
+    const lone = eventWith({ $pathname: 'a\ud800b' })
+    expect(lone.columns.values[1]).toBe('a\ud800b')
+    const db = createTestDb()
+    createEventColumnsWriter(db)(1, lone.columns)
+    const stored = db.prepare(`SELECT pathname FROM event_columns WHERE rowid = 1`).pluck().get()
+    expect(stored).toBe('a\ufffd\ufffd\ufffdb')
+    expect(sqlEventColumns([lone])[0].values[1]).toBe(stored)
+    expect(eventWith({ $browser: 42, $os: 'iOS' }).columns).toEqual({
+      other: 1,
+      values: [null, null, null, null, '42', 'iOS', null, null]
+    })
   })
 })

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { eventColumnValues } from '../db/event-columns'
 import { buildCsvRecords, parseCsvHeader } from './csv-columns'
 import {
   InvalidRecordError,
@@ -117,7 +118,8 @@ function eventFromRecord(
     url,
     properties: propertiesText,
     elementsChain,
-    fidelity
+    fidelity,
+    columns: eventColumnValues(properties)
   }
 }
 

@@ -1,3 +1,4 @@
+import { createEventColumnsWriter } from '../db/event-columns'
 import type { WritableDb } from '../db/types'
 import { insertRecordingAssets } from '../assets/asset-queries'
 import type { PreparedRecording } from './recording-builder'
@@ -16,6 +17,21 @@ export type ChangeSet = {
 export function createChangeSet(): ChangeSet {
   return { recordingIds: new Set(), sessionIds: new Set(), distinctIds: new Set() }
 }
+
+/** An event's columns in the order of the event statements' placeholders. */
+type EventParams = [
+  uuid: string,
+  event: string,
+  distinctId: string,
+  personId: string | null,
+  sessionId: string | null,
+  windowId: string | null,
+  timestampMs: number,
+  url: string | null,
+  properties: string,
+  elementsChain: string | null,
+  fidelity: number
+]
 
 const ID_SOURCE_RANK: Record<string, number> = { export: 3, 'file-name': 2, 'recording-event': 1, 'content-hash': 0 }
 
@@ -70,11 +86,17 @@ export function createImportStore(db: WritableDb) {
     VALUES (@sessionId, @windowId, @timestampMs, @type, @message, @level, @handled, @frames, @stackText,
             @source, @eventUuid, @fingerprint, @issueId)
     ON CONFLICT (event_uuid) DO NOTHING`)
-  const upsertEvent = db.prepare(`
+  // A new event is a plain insert (an upsert's conflict clause costs about as much as the insert itself, and
+  // nearly every event of an import is new); a uuid already stored takes the upsert, whose update trigger keeps
+  // `event_columns` equal when a richer source replaces the properties.
+  const insertEvent = db.prepare<EventParams>(`
+    INSERT OR IGNORE INTO events (uuid, event, distinct_id, person_id, session_id, window_id, timestamp_ms, url,
+                                  properties, elements_chain, fidelity)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const upsertEvent = db.prepare<EventParams>(`
     INSERT INTO events (uuid, event, distinct_id, person_id, session_id, window_id, timestamp_ms, url, properties,
                         elements_chain, fidelity)
-    VALUES (@uuid, @event, @distinctId, @personId, @sessionId, @windowId, @timestampMs, @url, @properties,
-            @elementsChain, @fidelity)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (uuid) DO UPDATE SET
       person_id = COALESCE(events.person_id, excluded.person_id),
       person_key = CASE WHEN events.person_id IS NULL AND excluded.person_id IS NOT NULL THEN NULL ELSE events.person_key END,
@@ -84,6 +106,7 @@ export function createImportStore(db: WritableDb) {
       url = COALESCE(events.url, excluded.url),
       elements_chain = COALESCE(events.elements_chain, excluded.elements_chain),
       fidelity = MAX(events.fidelity, excluded.fidelity)`)
+  const insertEventColumns = createEventColumnsWriter(db)
   const upsertPerson = db.prepare(`
     INSERT INTO persons (id, api_id, name, email, is_identified, has_profile, created_at_ms, properties)
     VALUES (@id, @apiId, @name, @email, @isIdentified, @hasProfile, @createdAtMs, @properties)
@@ -208,10 +231,28 @@ export function createImportStore(db: WritableDb) {
       return existing ? 'replaced' : 'inserted'
     },
 
-    /** Upserts events by uuid (a richer source fills what a CSV left out) and their exceptions. */
+    /**
+     * Upserts events by uuid (a richer source fills what a CSV left out) with their `event_columns` rows, and their
+     * exceptions.
+     */
     storeEvents(events: readonly EventRow[], exceptions: readonly ExceptionRow[], changes: ChangeSet): void {
       for (const event of events) {
-        upsertEvent.run(event)
+        const params: EventParams = [
+          event.uuid,
+          event.event,
+          event.distinctId,
+          event.personId,
+          event.sessionId,
+          event.windowId,
+          event.timestampMs,
+          event.url,
+          event.properties,
+          event.elementsChain,
+          event.fidelity
+        ]
+        const inserted = insertEvent.run(...params)
+        if (inserted.changes > 0) insertEventColumns(inserted.lastInsertRowid, event.columns)
+        else upsertEvent.run(...params)
         if (event.sessionId) changes.sessionIds.add(event.sessionId)
       }
       for (const exception of exceptions) insertException.run(exceptionParams(exception))

@@ -1,3 +1,5 @@
+import type { EventColumnValues } from '../db/event-columns'
+
 /**
  * Normalised rows the parsers produce and the store writes. Plain data, so they cross worker boundaries.
  */
@@ -21,6 +23,8 @@ export type EventRow = {
   properties: string
   elementsChain: string | null
   fidelity: number
+  /** Its `event_columns` row (the extracted properties), computed where the event is parsed. */
+  columns: EventColumnValues
 }
 
 /** One exception, from a `$exception` event or from the recording itself. */

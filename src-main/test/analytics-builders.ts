@@ -1,3 +1,4 @@
+import { createEventColumnsWriter, eventColumnValues } from '../db/event-columns'
 import type { WritableDb } from '../db/types'
 
 /** An analytics event for `insertEvents`, with readable defaults. */
@@ -25,11 +26,14 @@ export function insertEvents(db: WritableDb, events: EventSpec[]): void {
     `INSERT INTO events (uuid, event, distinct_id, person_id, session_id, window_id, timestamp_ms, url, properties)
      VALUES (@uuid, @event, @distinctId, @personId, @sessionId, @windowId, @timestampMs, @url, @properties)`
   )
+  // A cache older than migration 0007 has no event_columns (the migration fills it from the events).
+  const hasColumns = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = 'event_columns'`).get()
+  const writeColumns = hasColumns ? createEventColumnsWriter(db) : null
   db.transaction(() => {
     for (const spec of events) {
       const properties = { ...(spec.properties ?? {}) }
       if (spec.sessionId) properties.$session_id = spec.sessionId
-      insert.run({
+      const { lastInsertRowid } = insert.run({
         uuid: spec.uuid ?? `test-event-${++uuidCounter}`,
         event: spec.event,
         distinctId: spec.distinctId,
@@ -40,6 +44,7 @@ export function insertEvents(db: WritableDb, events: EventSpec[]): void {
         url: typeof properties.$current_url === 'string' ? properties.$current_url : null,
         properties: JSON.stringify(properties)
       })
+      writeColumns?.(lastInsertRowid, eventColumnValues(properties))
     }
     relinkPersonKeys(db)
   })()

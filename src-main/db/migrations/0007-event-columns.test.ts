@@ -81,7 +81,7 @@ describe('migration 0007 (event columns)', () => {
   })
 
   it('follows an upsert that replaces the properties with a richer source', () => {
-    const db = createTestDb()
+    const db = createTestDb({ upToVersion: 7 })
     const upsert = db.prepare(
       `INSERT INTO events (uuid, event, distinct_id, timestamp_ms, properties, fidelity) VALUES ('x', 'e', 'u', 1, ?, ?)
        ON CONFLICT (uuid) DO UPDATE SET

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import type { WritableDb } from '../db/types'
+import { createTestDb, fixturePath } from '../test/test-db'
+import { createCsvReader } from './csv-reader'
+import { csvRecordToEvent, normalizeEvent } from './event-normalize'
+import { createChangeSet, createImportStore } from './import-store'
+import type { EventRow } from './rows'
+
+const jsonRows = readFileSync(fixturePath('acme-small', 'events.jsonl'), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => normalizeEvent(JSON.parse(line)))
+
+function csvRows(): EventRow[] {
+  const reader = createCsvReader()
+  const text = readFileSync(fixturePath('acme-small', 'events.csv'), 'utf8')
+  const [header, ...records] = [...reader.push(text), ...reader.end()]
+  return records.map((cells) => csvRecordToEvent(header, cells))
+}
+
+function store(db: WritableDb, rows: readonly EventRow[]): void {
+  const importStore = createImportStore(db)
+  db.transaction(() => importStore.storeEvents(rows, [], createChangeSet()))()
+}
+
+const snapshot = (db: WritableDb) => ({
+  events: db.prepare(`SELECT * FROM events ORDER BY rowid`).all(),
+  columns: db.prepare(`SELECT * FROM event_columns ORDER BY rowid`).all()
+})
+
+/** `event_columns` as migration 0007's SQL extracts it from the stored properties (its trigger, at schema 7). */
+function columnsBySql(db: WritableDb): unknown[] {
+  const reference = createTestDb({ upToVersion: 7 })
+  const insert = reference.prepare(
+    `INSERT INTO events (rowid, uuid, event, distinct_id, timestamp_ms, properties) VALUES (?, ?, 'e', 'd', 1, ?)`
+  )
+  const rows = db.prepare(`SELECT rowid, uuid, properties FROM events`).all() as {
+    rowid: number
+    uuid: string
+    properties: string
+  }[]
+  for (const row of rows) insert.run(row.rowid, row.uuid, row.properties)
+  return reference.prepare(`SELECT * FROM event_columns ORDER BY rowid`).all()
+}
+
+describe('storeEvents', () => {
+  it('writes every event with its event_columns row, equal to the SQL extraction', () => {
+    const db = createTestDb()
+    const odd = normalizeEvent({
+      uuid: 'odd',
+      event: 'e',
+      distinct_id: 'd',
+      timestamp: 1,
+      properties: { $browser: 42, $host: { a: [1] }, $os: null, $device_id: 'é' }
+    })
+    store(db, [...jsonRows, odd])
+    expect(db.prepare(`SELECT count(*) FROM events`).pluck().get()).toBe(jsonRows.length + 1)
+    expect(db.prepare(`SELECT count(*) FROM event_columns WHERE other = 1`).pluck().get()).toBe(1)
+    expect(snapshot(db).columns).toEqual(columnsBySql(db))
+    expect(
+      db.prepare(`SELECT count(*) FROM event_columns WHERE current_url IS NOT NULL`).pluck().get()
+    ).toBeGreaterThan(jsonRows.length / 2)
+  })
+
+  it('leaves the cache unchanged when the same events come again, in one batch or another', () => {
+    const db = createTestDb()
+    store(db, jsonRows)
+    const before = snapshot(db)
+    store(db, jsonRows)
+    store(db, [...jsonRows.slice(0, 10), ...jsonRows.slice(0, 10)])
+    expect(snapshot(db)).toEqual(before)
+  })
+
+  it('stores an event given twice in one batch once', () => {
+    const db = createTestDb()
+    store(db, [jsonRows[0], jsonRows[1], jsonRows[0]])
+    expect(snapshot(db).events).toHaveLength(2)
+    expect(snapshot(db).columns).toEqual(columnsBySql(db))
+  })
+
+  it('replaces a CSV event with the JSON export of it (richer), never the reverse; columns follow', () => {
+    const csv = csvRows()
+    const fromCsv = createTestDb()
+    store(fromCsv, csv)
+    store(fromCsv, jsonRows)
+    const fromJson = createTestDb()
+    store(fromJson, jsonRows)
+    const jsonFirst = snapshot(fromJson)
+    store(fromJson, csv)
+
+    // JSON then CSV: nothing the JSON gave changes.
+    expect(snapshot(fromJson)).toEqual(jsonFirst)
+    // CSV then JSON: the JSON's properties and their columns, in the CSV's rows.
+    const properties = (db: WritableDb) =>
+      db.prepare(`SELECT uuid, properties, fidelity FROM events ORDER BY uuid`).all()
+    expect(properties(fromCsv)).toEqual(properties(fromJson))
+    expect(snapshot(fromCsv).columns).toEqual(columnsBySql(fromCsv))
+    const columnsByUuid = (db: WritableDb) =>
+      db
+        .prepare(
+          `SELECT e.uuid, c.* FROM events e JOIN event_columns c ON c.rowid = e.rowid ORDER BY e.uuid`
+        )
+        .all()
+        .map((row) => ({ ...(row as object), rowid: undefined }))
+    expect(columnsByUuid(fromCsv)).toEqual(columnsByUuid(fromJson))
+  })
+})
