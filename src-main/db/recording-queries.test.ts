@@ -5,6 +5,7 @@ import {
   countRecordings,
   markRecordingViewed,
   searchRecordings,
+  toExactFtsQuery,
   toFtsQuery
 } from './recording-queries'
 import type { WritableDb } from './types'
@@ -103,11 +104,13 @@ function seed(db: WritableDb, count: number, random: () => number): void {
       viewedAtMs: random() < 0.3 ? startMs + 1 : null
     })
     const words = WORDS.filter(() => random() < 0.35)
+    // Twelve terms share the prefix "zone" (more than a prefix is spelled out as); "latecomer" only in the shortest.
+    if (durationMs === 5_000) words.push('latecomer')
     insertFts.run(
       rowid,
       person === null ? `anon-${k}` : `User${person}@Example.test distinct-${person}`,
       urls.join(' '),
-      words.join(' ')
+      [...words, `tag-zone${k % 12}`].join(' ')
     )
     for (const event of EVENTS)
       if (random() < 0.4) insertEvent.run(`${id}-${event}`, event, id, startMs)
@@ -223,7 +226,27 @@ const FILTERS: RecordingQuery[] = [
   { text: 'coupon', fromMs: BASE_MS + 30 * 60_000, hasConsoleErrors: true },
   { urlContains: 'shop.test', hasExceptions: true, viewed: false },
   { urlContains: 'checkout', person: 'person-2' },
-  { text: 'read', performedEvent: 'purchase', minDurationMs: 60_000 }
+  { text: 'read', performedEvent: 'purchase', minDurationMs: 60_000 },
+  // Prefixes: spelled out as terms (one, several, in a phrase), answered by the prefix index (2, 3 characters), kept
+  // (1 character, too many terms, not ASCII, no term).
+  { text: 'paym' },
+  { text: 'tag-zone1' },
+  { text: 'zone' },
+  { text: 'ch' },
+  { text: 'user4@example.tes' },
+  { text: 'c' },
+  { text: 'CAFÉ' },
+  { text: 'shop zebr' },
+  { text: 'checkoutx' },
+  // A common search whose matches come last in the longest-first order (the row-by-row walk gives up).
+  { text: 'latecomer' },
+  { text: 'latecomer', hasExceptions: true },
+  // Exact counts from the filtered rows: probed one by one, or as a set the matches are tested against.
+  { text: 'shop', hasExceptions: false },
+  { text: 'check', viewed: false },
+  { text: 'checkout', person: 'person-3' },
+  { urlContains: 'shop.test', viewed: false },
+  { urlContains: 'cart', hasConsoleErrors: false }
 ]
 
 function expectSameAsReference(db: WritableDb): number {
@@ -330,5 +353,63 @@ describe('searchRecordings', () => {
       offset: 0,
       recordings: []
     })
+  })
+})
+
+describe('toExactFtsQuery', () => {
+  it('spells a prefix of 4 or more ASCII characters out as the index terms it stands for', () => {
+    const db = createTestDb()
+    seed(db, 200, createRandom(5))
+    expect(toExactFtsQuery(db, 'chec')).toBe('("checking" OR "checkout")')
+    expect(toExactFtsQuery(db, 'Payment FAIL')).toBe('"Payment" "failed"')
+    expect(toExactFtsQuery(db, 'tag-zone1')).toBe('("tag zone1" OR "tag zone10" OR "tag zone11")')
+    // Kept as prefixes: the prefix index (2 and 3 characters), one character, more than 8 terms, not ASCII, no term.
+    expect(toExactFtsQuery(db, 'che')).toBe('"che"*')
+    expect(toExactFtsQuery(db, 'c')).toBe('"c"*')
+    expect(toExactFtsQuery(db, 'zone')).toBe('"zone"*')
+    expect(toExactFtsQuery(db, 'café')).toBe('"café"*')
+    expect(toExactFtsQuery(db, 'qwerty')).toBe('"qwerty"*')
+    expect(toExactFtsQuery(db, '  ')).toBeNull()
+  })
+
+  it('sees terms written after an earlier answer', () => {
+    const db = createTestDb()
+    seed(db, 50, createRandom(6))
+    expect(toExactFtsQuery(db, 'chec')).toBe('("checking" OR "checkout")')
+    db.prepare(
+      `INSERT INTO recordings_fts (rowid, people, urls, console, exceptions, tags, events) VALUES (1, '', '', 'checkered', '', '', '')`
+    ).run()
+    expect(toExactFtsQuery(db, 'chec')).toBe('("checkered" OR "checking" OR "checkout")')
+  })
+})
+
+describe('searchRecordings plans', () => {
+  it('walks a sort index probing each row for a common search instead of gathering every match', () => {
+    const db = createTestDb()
+    seed(db, 700, createRandom(9))
+    const prepare = vi.spyOn(db, 'prepare')
+    const query: RecordingQuery = { text: 'chec', hasExceptions: true, sort: 'longest', limit: 20 }
+    const page = searchRecordings(db, query, { countAtMost: 30 })
+    const statements = prepare.mock.calls.map(([sql]) => sql)
+    prepare.mockRestore()
+    expect(page.recordings.map((r) => r.id)).toEqual(referenceSearch(db, query).ids)
+    expect(statements.some((sql) => sql.includes('f.rowid = l.rowid'))).toBe(true)
+    expect(statements.filter((sql) => /IN \(SELECT rowid FROM recordings_fts/.test(sql))).toEqual(
+      []
+    )
+  })
+
+  it('counts a common search with a filter by testing the matches against the filtered rows', () => {
+    const db = createTestDb()
+    seed(db, 700, createRandom(10))
+    const query: RecordingQuery = { text: 'shop', viewed: false }
+    const prepare = vi.spyOn(db, 'prepare')
+    const total = countRecordings(db, query)
+    const statements = prepare.mock.calls.map(([sql]) => sql)
+    prepare.mockRestore()
+    expect(total).toBe(referenceSearch(db, query).total)
+    expect(
+      statements.some((sql) => sql.includes('+t.rowid IN (SELECT l.rowid FROM recording_list l'))
+    ).toBe(true)
   })
 })

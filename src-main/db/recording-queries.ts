@@ -97,12 +97,109 @@ const SORT_KEYS: Record<
  * tokens in order), and the last word as a prefix (search as you type). Returns null for blank input.
  */
 export function toFtsQuery(text: string): string | null {
-  const words = text
+  const words = searchWords(text)
+  if (words.length === 0) return null
+  return words.map((word, index) => `"${word}"${index === words.length - 1 ? '*' : ''}`).join(' ')
+}
+
+/** The words of a search, as `toFtsQuery` quotes them. */
+function searchWords(text: string): string[] {
+  return text
     .split(/\s+/)
     .map((word) => word.replace(/"/g, ' ').trim())
     .filter((word) => /[\p{L}\p{N}]/u.test(word))
-  if (words.length === 0) return null
-  return words.map((word, index) => `"${word}"${index === words.length - 1 ? '*' : ''}`).join(' ')
+}
+
+/** At most this many index terms replace a search's last-word prefix (`toExactFtsQuery`). */
+const MAX_PREFIX_TERMS = 8
+
+/**
+ * Per connection: the index terms found for each prefix (`termsStartingWith`), valid while the cache's data version
+ * (`PRAGMA data_version`: other connections' commits, and `total_changes()`: this connection's writes) is `version`.
+ */
+const prefixTerms = new WeakMap<ReadableDb, { version: string; terms: Map<string, string[]> }>()
+
+/**
+ * The terms of `recordings_fts` that start with `prefix` (ASCII), up to `atMost + 1` of them. Read from an
+ * `fts5vocab` table, which walks each term's rows to count them (about 1.5 ms for a term of 100k recordings), so
+ * the answer is kept until the cache changes.
+ */
+function termsStartingWith(db: ReadableDb, prefix: string, atMost: number): string[] {
+  let known = prefixTerms.get(db)
+  if (!known) {
+    // A temporary table: nothing in the cache file changes, and a read-only connection may create it.
+    db.exec(
+      `CREATE VIRTUAL TABLE IF NOT EXISTS temp.recordings_fts_terms USING fts5vocab(main, recordings_fts, 'row')`
+    )
+    prefixTerms.set(db, (known = { version: '', terms: new Map() }))
+  }
+  const version = db
+    .prepare(`SELECT (SELECT data_version FROM pragma_data_version) || ' ' || total_changes()`)
+    .pluck()
+    .get() as string
+  if (version !== known.version || known.terms.size >= 500) {
+    known.version = version
+    known.terms.clear()
+  }
+  const key = `${atMost} ${prefix}`
+  let terms = known.terms.get(key)
+  if (terms === undefined) {
+    // Terms compare as bytes: every term starting with the prefix sorts before the prefix with its last byte raised.
+    const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)
+    terms = db
+      .prepare(`SELECT term FROM temp.recordings_fts_terms WHERE term >= ? AND term < ? LIMIT ?`)
+      .pluck()
+      .all(prefix, end, atMost + 1) as string[]
+    known.terms.set(key, terms)
+  }
+  return terms
+}
+
+/**
+ * `toFtsQuery(text)` with the last word's prefix replaced by the few index terms it stands for (`"chec"*` becomes
+ * `("checking" OR "checkout")`): the same matches, but FTS5 then reads each term's rows lazily, in rowid order and
+ * one recording at a time, where a prefix query first merges every matching term's rows for the whole table (about
+ * 6 ms for a prefix all 100k recordings match, and as much again for each probe of a single recording).
+ *
+ * Kept as a prefix when SQLite's tokenizer is not certain to split the word as this does (the word is not ASCII:
+ * for ASCII, `unicode61` makes tokens of runs of letters and digits, lowered), when the prefix has fewer than 4
+ * characters (the table's prefix index answers 2 and 3 as one term; 1 stands for too many), or when it stands for
+ * more than `MAX_PREFIX_TERMS` terms or a term that is not plain ASCII. Returns null for blank input.
+ */
+export function toExactFtsQuery(db: ReadableDb, text: string): string | null {
+  return toSearch(db, text)?.query ?? null
+}
+
+/** A search's FTS5 query, and whether probing it for one recording is cheap (no prefix merged for it). */
+type Search = { query: string; probes: boolean }
+
+/** See `toExactFtsQuery`. */
+function toSearch(db: ReadableDb, text: string): Search | null {
+  const prefixed = toFtsQuery(text)
+  const words = searchWords(text)
+  const last = words[words.length - 1]
+  if (prefixed === null || last === undefined) return null
+  const kept: Search = { query: prefixed, probes: false }
+  // eslint-disable-next-line no-control-regex
+  if (!/^[\x00-\x7f]*$/.test(last)) return kept
+  const tokens = last.toLowerCase().match(/[a-z0-9]+/g) ?? []
+  const prefix = tokens.pop()
+  if (prefix === undefined) return kept
+  // The prefix index holds 2 and 3 characters: one term to read, as cheap to probe as a word.
+  if (prefix.length < 4) return { query: prefixed, probes: prefix.length > 1 }
+  const terms = termsStartingWith(db, prefix, MAX_PREFIX_TERMS)
+  if (
+    terms.length === 0 ||
+    terms.length > MAX_PREFIX_TERMS ||
+    terms.some((term) => !/^[a-z0-9]+$/.test(term) || !term.startsWith(prefix))
+  )
+    return kept
+  const phrases = terms.map((term) => `"${[...tokens, term].join(' ')}"`)
+  const lastQuery = phrases.length === 1 ? phrases[0] : `(${phrases.join(' OR ')})`
+  return {
+    query: [...words.slice(0, -1).map((word) => `"${word}"`), lastQuery].join(' '),
+    probes: true
+  }
 }
 
 function escapeLike(text: string): string {
@@ -125,15 +222,18 @@ type Filter = {
   params: Record<string, unknown>
   /** FTS5 query over `recordings_fts`, if searching. */
   fts: string | null
+  /** Whether `fts` is cheap to probe for one recording (`toSearch`). */
+  ftsProbes: boolean
   /** Trigram query over `recording_urls_fts`, if filtering by URL. */
   urls: string | null
 }
 
 /** Builds the conditions and named parameters of a recording query. Values are always parameters. */
-function buildFilter(query: RecordingQuery): Filter {
+function buildFilter(db: ReadableDb, query: RecordingQuery): Filter {
   const clauses: string[] = []
   const params: Record<string, unknown> = {}
-  const fts = query.text ? toFtsQuery(query.text) : null
+  const search = query.text ? toSearch(db, query.text) : null
+  const fts = search?.query ?? null
   if (fts) params.fts = fts
   if (query.fromMs !== undefined) {
     clauses.push('l.start_ms >= @fromMs')
@@ -182,7 +282,7 @@ function buildFilter(query: RecordingQuery): Filter {
       WHERE r2.id IN (SELECT session_id FROM events WHERE event = @performedEvent))`)
     params.performedEvent = query.performedEvent
   }
-  return { clauses, params, fts, urls }
+  return { clauses, params, fts, ftsProbes: search?.probes ?? false, urls }
 }
 
 const URLS_MATCH =
@@ -206,7 +306,9 @@ const SORT_INDEXES: Record<string, string> = {
  *
  * `walkSortIndex` (a common search or "URL contains" in a duration/activity/errors order) instead walks the sort's
  * covering index and tests each row against the matches, which SQLite gathers once into a rowid set
- * (`IN (SELECT rowid …)`): about 0.15 µs per match to gather, then the walk stops after the page.
+ * (`IN (SELECT rowid …)`): about 0.15 µs per match to gather, then the walk stops after the page. Without a search
+ * or URL filter it only names the sort's index (for a walk that tests each row itself: SQLite could otherwise pick
+ * a filter's index and sort, testing every filtered row first).
  */
 function plan(
   filter: Filter,
@@ -217,7 +319,7 @@ function plan(
   const where = [...filter.clauses]
   let from = 'recording_list l'
   let rowid = 'l.rowid'
-  if ((filter.fts || filter.urls) && walkSortIndex) {
+  if (walkSortIndex) {
     // In start-time order (counting), SQLite picks the index: a time range, say, is walked by start time.
     from = key === null ? 'recording_list l' : `recording_list l INDEXED BY ${SORT_INDEXES[key]}`
     // The set tests last: the index's own columns rule most rows out first.
@@ -253,19 +355,56 @@ function walkTestingUrls(
   limit: number,
   offset: number
 ): number[] | null {
-  const { from, where, order } = plan({ ...filter, urls: null }, sort)
+  const { from, where, order } = plan({ ...filter, urls: null }, sort, true)
   const params: Record<string, unknown> = {
     ...filter.params,
     urlLike: `%${escapeLike(urlContains)}%`
   }
   delete params.urls
-  const statement = db
-    .prepare(
-      `SELECT l.rowid, ${URLS_LIKE_BY_ROW} FROM ${from} ${whereSql(where)} ORDER BY ${order}`
-    )
-    .raw()
+  const walk = `SELECT l.rowid, ${URLS_LIKE_BY_ROW} FROM ${from} ${whereSql(where)} ORDER BY ${order}`
+  return walkTesting(db, walk, params, limit, offset, Math.max(200, (offset + limit) * 4))
+}
+
+/** A search tested on one row: FTS5 seeks each of its terms to that rowid (a few µs when `Filter.ftsProbes`). */
+const FTS_MATCH_BY_ROW =
+  'EXISTS (SELECT 1 FROM recordings_fts f WHERE f.recordings_fts MATCH @fts AND f.rowid = l.rowid)'
+
+/** The most matches a search walk collects (`walkProbingSearch`); a deeper page gathers the matches as a set. */
+const PROBED_PAGE_END = 500
+
+/**
+ * A page for a common search in a duration/activity/errors order: walks the sort index (other filters applied; a
+ * URL filter as a set) and probes each row in the search index, so it stops after the page: about 3.5 µs a row,
+ * where gathering the matches as a set costs about 0.15 µs per match (15 ms when every recording matches). Gives up
+ * (null) after twice the page or 400 rows, whichever is more, as the set then costs less.
+ */
+function walkProbingSearch(
+  db: ReadableDb,
+  filter: Filter,
+  sort: NonNullable<RecordingQuery['sort']>,
+  limit: number,
+  offset: number
+): number[] | null {
+  const rest = { ...filter, fts: null }
+  const { from, where, order } = plan(rest, sort, true)
+  const walk = `SELECT l.rowid, ${FTS_MATCH_BY_ROW} FROM ${from} ${whereSql(where)} ORDER BY ${order}`
+  return walkTesting(db, walk, filter.params, limit, offset, Math.max(400, (offset + limit) * 2))
+}
+
+/**
+ * Runs `walk` (rows of `[rowid, 1 if it matches]` in list order) until it has the page's matches, or returns null
+ * after `budget` rows.
+ */
+function walkTesting(
+  db: ReadableDb,
+  walk: string,
+  params: Record<string, unknown>,
+  limit: number,
+  offset: number,
+  budget: number
+): number[] | null {
+  const statement = db.prepare(walk).raw()
   const wanted = offset + limit
-  const budget = Math.max(200, wanted * 4)
   const hits: number[] = []
   let walked = 0
   for (const [rowid, hit] of statement.iterate(params) as IterableIterator<[number, number]>) {
@@ -341,9 +480,26 @@ export function countRecordings(
   query: RecordingQuery = {},
   atMost?: number
 ): number {
-  const filter = buildFilter(query)
+  return countMatching(db, query, buildFilter(db, query), atMost)
+}
+
+/** `countRecordings` with the query's filter already built. */
+function countMatching(
+  db: ReadableDb,
+  query: RecordingQuery,
+  filter: Filter,
+  atMost?: number
+): number {
   if (atMost !== undefined && filter.clauses.length === 0 && !filter.fts && !filter.urls)
-    return Math.min(atMost, countRecordings(db, query))
+    return Math.min(atMost, countMatching(db, query, filter))
+  if (
+    atMost === undefined &&
+    filter.clauses.length > 0 &&
+    (filter.fts === null) !== (filter.urls === null)
+  ) {
+    const counted = countFromFilteredRows(db, filter)
+    if (counted !== null) return counted
+  }
   const limited = atMost === undefined ? '' : ' LIMIT @atMost'
   const params = atMost === undefined ? filter.params : { ...filter.params, atMost }
   if (filter.clauses.length === 0 && (filter.fts === null) !== (filter.urls === null)) {
@@ -373,6 +529,47 @@ export function countRecordings(
     .get(params) as number
 }
 
+/** Below this many filtered rows, an exact count probes each one in the search index (about 3.5 µs a row). */
+const PROBED_COUNT_ROWS = 300
+
+/**
+ * The exact count of a search or a URL filter (one of them) with other filters, when the other filters keep fewer
+ * recordings than the search or URL matches; else null (counted from the matches). Reads the matches once, in rowid
+ * order, and tests each against the filtered rows gathered as a set (the smaller side): "shop" (all 100k recordings)
+ * with "has exceptions" (16k) in about 9 ms, where gathering the 100k matches as the set costs 30. A few filtered
+ * rows (a person) are probed one by one instead.
+ */
+function countFromFilteredRows(db: ReadableDb, filter: Filter): number | null {
+  const rows = `SELECT l.rowid FROM recording_list l ${whereSql(filter.clauses)}`
+  const filtered = db.prepare(`SELECT count(*) FROM (${rows})`).pluck().get(filter.params) as number
+  if (filtered === 0) return 0
+  if (filter.fts !== null && filter.ftsProbes && filtered <= PROBED_COUNT_ROWS) {
+    return db
+      .prepare(
+        `SELECT count(*) FROM recording_list l ${whereSql([...filter.clauses, FTS_MATCH_BY_ROW])}`
+      )
+      .pluck()
+      .get(filter.params) as number
+  }
+  const [table, match] = filter.fts ? ['recordings_fts', '@fts'] : ['recording_urls_fts', '@urls']
+  // Counting the matches only up to one more than the filtered rows: FTS5 reads a word's rows lazily.
+  const moreMatches =
+    (db
+      .prepare(
+        `SELECT count(*) FROM (SELECT rowid FROM ${table} WHERE ${table} MATCH ${match} LIMIT @upTo)`
+      )
+      .pluck()
+      .get({ ...filter.params, upTo: filtered + 1 }) as number) > filtered
+  if (!moreMatches) return null
+  // `+` keeps the set a test on each match instead of a rowid constraint FTS5 would probe the index for.
+  return db
+    .prepare(
+      `SELECT count(*) FROM ${table} t WHERE t.${table} MATCH ${match} AND +t.rowid IN (${rows})`
+    )
+    .pluck()
+    .get(filter.params) as number
+}
+
 /** Options of `searchRecordings`. */
 export type SearchOptions = {
   /**
@@ -395,7 +592,7 @@ export function searchRecordings(
   query: RecordingQuery = {},
   options: SearchOptions = {}
 ): RecordingPage {
-  const filter = buildFilter(query)
+  const filter = buildFilter(db, query)
   const limit = Math.min(Math.max(1, Math.floor(query.limit ?? DEFAULT_LIMIT)), MAX_LIMIT)
   const offset = Math.max(0, Math.floor(query.offset ?? 0))
   const sort = query.sort ?? 'latest'
@@ -410,8 +607,11 @@ export function searchRecordings(
   }
   /** The total when the page's query counted it too. */
   let countedAlong: { total: number; exact: boolean } | null = null
+  const commonSearch = filter.fts !== null && byKey && searchIsCommon(db, query, filter.fts)
+  if (ids === null && commonSearch && filter.ftsProbes && offset + limit <= PROBED_PAGE_END)
+    ids = walkProbingSearch(db, filter, sort, limit, offset)
   if (ids === null) {
-    walk ||= filter.fts !== null && byKey && searchIsCommon(db, query, filter.fts)
+    walk ||= commonSearch
     const { from, where, order } = plan(filter, sort, walk)
     const countAtMost = options.countAtMost
     if (
@@ -458,10 +658,10 @@ export function searchRecordings(
   if (countedAlong) ({ total, exact: totalIsExact } = countedAlong)
   else if (rows.length > 0 && rows.length < limit) total = offset + rows.length
   else if (rows.length === 0 && offset === 0) total = 0
-  else if (options.countAtMost === undefined) total = countRecordings(db, query)
+  else if (options.countAtMost === undefined) total = countMatching(db, query, filter)
   else {
     const atMost = Math.max(Math.floor(options.countAtMost), offset + rows.length)
-    total = countRecordings(db, query, atMost + 1)
+    total = countMatching(db, query, filter, atMost + 1)
     if (total > atMost) {
       total = atMost
       totalIsExact = false
