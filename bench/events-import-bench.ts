@@ -3,7 +3,8 @@
  * of about 3.3 KB, like the demo dataset's) and prints events/s, MB/s and CPU time, for two paths:
  *
  *  - store: the rows normalised beforehand, then only `storeEvents` into a fresh cache in one transaction (the
- *    writer thread's share of an import: the upsert, its indexes and `event_columns`), plus the commit;
+ *    writer thread's share of an import: the upsert, its indexes and `event_columns`), the commit, and the run's
+ *    relink (each event's person);
  *  - import: `importPaths` on the file into another fresh cache, end to end (parse workers, store, relink).
  *
  * Environment: BENCH_EVENTS (default 100000) events, BENCH_RUNS (default 3) runs of each path, interleaved,
@@ -27,6 +28,7 @@ import { openDatabase } from '../src-main/db/open-database'
 import { normalizeEvent } from '../src-main/ingest/event-normalize'
 import { importPaths } from '../src-main/ingest/import-service'
 import { createChangeSet, createImportStore } from '../src-main/ingest/import-store'
+import { relink } from '../src-main/ingest/relink'
 import type { EventRow } from '../src-main/ingest/rows'
 
 const count = Number(process.env.BENCH_EVENTS ?? 100_000)
@@ -98,7 +100,7 @@ async function readRows(): Promise<EventRow[]> {
   return rows
 }
 
-type Figures = { seconds: number; cpuSeconds: number }
+type Figures = { seconds: number; cpuSeconds: number; relinkSeconds?: number }
 
 function freshCache(label: string) {
   const dir = join(root, `cache-${label}`)
@@ -116,6 +118,9 @@ function storeOnly(rows: readonly EventRow[]): Figures {
   for (let i = 0; i < rows.length; i += BATCH)
     store.storeEvents(rows.slice(i, i + BATCH), [], changes)
   db.exec('COMMIT')
+  const storedAt = performance.now()
+  db.transaction(() => relink(db, changes)).immediate()
+  const relinkSeconds = (performance.now() - storedAt) / 1000
   const seconds = (performance.now() - started) / 1000
   const cpu = process.cpuUsage(cpuBefore)
   const stored = db.prepare(`SELECT count(*) FROM events`).pluck().get() as number
@@ -123,7 +128,7 @@ function storeOnly(rows: readonly EventRow[]): Figures {
   db.close()
   if (stored !== rows.length || columns !== rows.length)
     throw new Error(`stored ${stored} events and ${columns} column rows of ${rows.length}`)
-  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 }
+  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, relinkSeconds }
 }
 
 async function importEnd(): Promise<Figures> {
@@ -148,7 +153,8 @@ function report(label: string, figures: Figures[], loads: number[]): void {
   const min = sorted[0]
   const median = sorted[Math.floor((sorted.length - 1) / 2)]
   const rate = (f: Figures) =>
-    `${f.seconds.toFixed(2)} s = ${Math.round(count / f.seconds).toLocaleString('en')} events/s, ${(mb / f.seconds).toFixed(1)} MB/s, CPU ${f.cpuSeconds.toFixed(2)} s`
+    `${f.seconds.toFixed(2)} s = ${Math.round(count / f.seconds).toLocaleString('en')} events/s, ${(mb / f.seconds).toFixed(1)} MB/s, CPU ${f.cpuSeconds.toFixed(2)} s` +
+    (f.relinkSeconds === undefined ? '' : ` (relink ${f.relinkSeconds.toFixed(2)} s)`)
   console.log(
     `${label} (${figures.length} runs, load average ${loads.map((l) => l.toFixed(1)).join(', ')})`
   )
@@ -175,7 +181,8 @@ for (let run = 0; run < runs; run++) {
     importLoads.push(loadavg()[0])
   }
 }
-if (store.length > 0) report('store (storeEvents + commit, writer thread only)', store, storeLoads)
+if (store.length > 0)
+  report('store (storeEvents + commit + relink, writer thread only)', store, storeLoads)
 if (imports.length > 0) report('import (importPaths end to end)', imports, importLoads)
 rmSync(join(root, 'cache-store'), { recursive: true, force: true })
 rmSync(join(root, 'cache-import'), { recursive: true, force: true })

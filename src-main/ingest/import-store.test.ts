@@ -4,8 +4,10 @@ import type { WritableDb } from '../db/types'
 import { createTestDb, fixturePath } from '../test/test-db'
 import { createCsvReader } from './csv-reader'
 import { csvRecordToEvent, normalizeEvent } from './event-normalize'
-import { createChangeSet, createImportStore } from './import-store'
-import type { EventRow } from './rows'
+import { createChangeSet, createImportStore, type ChangeSet } from './import-store'
+import { normalizePerson } from './person-normalize'
+import { relink } from './relink'
+import type { EventRow, PersonRow } from './rows'
 
 const jsonRows = readFileSync(fixturePath('acme-small', 'events.jsonl'), 'utf8')
   .split('\n')
@@ -19,10 +21,25 @@ function csvRows(): EventRow[] {
   return records.map((cells) => csvRecordToEvent(header, cells))
 }
 
-function store(db: WritableDb, rows: readonly EventRow[]): void {
+const persons: PersonRow[] = readFileSync(fixturePath('acme-small', 'persons.jsonl'), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => normalizePerson(JSON.parse(line)))
+
+function store(
+  db: WritableDb,
+  rows: readonly EventRow[],
+  changes: ChangeSet = createChangeSet()
+): void {
   const importStore = createImportStore(db)
-  db.transaction(() => importStore.storeEvents(rows, [], createChangeSet()))()
+  db.transaction(() => importStore.storeEvents(rows, [], changes))()
 }
+
+const personKeys = (db: WritableDb) =>
+  db.prepare(`SELECT uuid, person_key FROM events ORDER BY uuid`).all() as {
+    uuid: string
+    person_key: string | null
+  }[]
 
 const snapshot = (db: WritableDb) => ({
   events: db.prepare(`SELECT * FROM events ORDER BY rowid`).all(),
@@ -104,5 +121,38 @@ describe('storeEvents', () => {
         .all()
         .map((row) => ({ ...(row as object), rowid: undefined }))
     expect(columnsByUuid(fromCsv)).toEqual(columnsByUuid(fromJson))
+  })
+
+  it("sets each event's person key as the relink would, and the relink still follows persons imported later", () => {
+    // Without the export's person id, so the key comes from the persons' distinct ids.
+    const rows = jsonRows.map((row) => ({ ...row, personId: null }))
+    // Persons first: the insert finds the mapping.
+    const personsFirst = createTestDb()
+    const importStore = createImportStore(personsFirst)
+    personsFirst.transaction(() => importStore.storePersons(persons, createChangeSet()))()
+    store(personsFirst, rows)
+    const atInsert = personKeys(personsFirst)
+    expect(atInsert.every((row) => row.person_key !== null)).toBe(true)
+    personsFirst.prepare(`UPDATE events SET person_key = NULL`).run()
+    personsFirst.transaction(() => relink(personsFirst, createChangeSet()))()
+    expect(personKeys(personsFirst)).toEqual(atInsert)
+    const distinctIds = new Map(rows.map((row) => [row.uuid, row.distinctId]))
+    const mapped = atInsert.filter((row) => row.person_key !== distinctIds.get(row.uuid))
+    expect(mapped.length).toBeGreaterThan(rows.length / 4)
+    expect(mapped.every((row) => persons.some((p) => p.id === row.person_key))).toBe(true)
+
+    // Events first: keys are distinct ids until the persons' run relinks them.
+    const eventsFirst = createTestDb()
+    store(eventsFirst, rows)
+    expect(
+      personKeys(eventsFirst).every((row) => row.person_key === distinctIds.get(row.uuid))
+    ).toBe(true)
+    const changes = createChangeSet()
+    const laterStore = createImportStore(eventsFirst)
+    eventsFirst.transaction(() => {
+      laterStore.storePersons(persons, changes)
+      relink(eventsFirst, changes)
+    })()
+    expect(personKeys(eventsFirst)).toEqual(atInsert)
   })
 })

@@ -88,11 +88,14 @@ export function createImportStore(db: WritableDb) {
     ON CONFLICT (event_uuid) DO NOTHING`)
   // A new event is a plain insert (an upsert's conflict clause costs about as much as the insert itself, and
   // nearly every event of an import is new); a uuid already stored takes the upsert, whose update trigger keeps
-  // `event_columns` equal when a richer source replaces the properties.
-  const insertEvent = db.prepare<EventParams>(`
+  // `event_columns` equal when a richer source replaces the properties. The insert resolves `person_key` as the
+  // relink does from what the cache knows now (the relink's later rewrite of every new 3 KB row cost about half as
+  // much again as the insert); a person mapping that a later file changes is the relink's, by distinct id.
+  const insertEvent = db.prepare<[...EventParams, string | null, string, string]>(`
     INSERT OR IGNORE INTO events (uuid, event, distinct_id, person_id, session_id, window_id, timestamp_ms, url,
-                                  properties, elements_chain, fidelity)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+                                  properties, elements_chain, fidelity, person_key)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+            COALESCE(?, (SELECT person_id FROM person_distinct_ids WHERE distinct_id = ?), ?))`)
   const upsertEvent = db.prepare<EventParams>(`
     INSERT INTO events (uuid, event, distinct_id, person_id, session_id, window_id, timestamp_ms, url, properties,
                         elements_chain, fidelity)
@@ -250,7 +253,7 @@ export function createImportStore(db: WritableDb) {
           event.elementsChain,
           event.fidelity
         ]
-        const inserted = insertEvent.run(...params)
+        const inserted = insertEvent.run(...params, event.personId, event.distinctId, event.distinctId)
         if (inserted.changes > 0) insertEventColumns(inserted.lastInsertRowid, event.columns)
         else upsertEvent.run(...params)
         if (event.sessionId) changes.sessionIds.add(event.sessionId)
