@@ -14,13 +14,24 @@
  *    a $current_url~=/PRODUCT/ funnel, session statistics, each as the first query of a new worker;
  *  - in this process without snapshots: building the event store from the events, a 3-step and a 5-step funnel
  *    with a 7-day window (first run, which loads the property columns its filters need, and the median of warm
- *    runs), session statistics by $session_id (first run and warm).
+ *    runs), session statistics by $session_id (first run and warm);
+ *  - right after an import (--part after-import runs only this): in a copy of the cache that has its snapshots, a
+ *    worker warmed up; a generated JSONL event export of --batch events (default 100k, existing and new persons) is
+ *    imported through the real import path; then, as the app does, the warm-up is sent and at once the user's first
+ *    query: the 5-step funnel, the 5-step funnel with $pathname filters, or session statistics (one import each),
+ *    then the worker restarted after a further import (its store read from the older snapshot) and the filtered
+ *    funnel as its first query. The copy grows by the imported batches; delete it to start over.
  *
- * The cache is migrated to the current schema first (the snapshot table).
+ * Options: --part all | after-import. The cache is migrated to the current schema first (the snapshot table).
  */
 import Database from 'better-sqlite3'
+import { randomUUID } from 'node:crypto'
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { join } from 'node:path'
+import { openDatabase } from '../src-main/db/open-database'
+import { importPaths } from '../src-main/ingest/import-service'
 import type { FunnelDefinition, FunnelResult } from '../src-main/shared/analytics'
 import { createWorkerAnalyticsService } from '../src-main/analytics/analytics-client'
 import {
@@ -41,7 +52,9 @@ const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '5000000' },
     persons: { type: 'string', default: '100000' },
-    runs: { type: 'string', default: '3' }
+    runs: { type: 'string', default: '3' },
+    batch: { type: 'string', default: '100000' },
+    part: { type: 'string', default: 'all' }
   }
 })
 const events = Number(values.events)
@@ -182,6 +195,11 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 const funnelCounts = (result: FunnelResult) => result.steps.map((s) => s.count).join(' → ')
 const bySessionId = { definition: { kind: 'session-id' as const } }
 
+if (values.part === 'after-import') {
+  await benchAfterImport()
+  process.exit(0)
+}
+
 const worstDelayMs = await inWorker(async (service) => {
   const cold = await timed(() => service.computeFunnel(FIVE_STEPS))
   report(
@@ -296,3 +314,162 @@ report(
   `${seconds(gapWarm.median)} [${seconds(gapWarm.min)} – ${seconds(gapWarm.max)}]`
 )
 db.close()
+
+/**
+ * Right after an import: a worker over a copy of the cache with a warm store imports nothing itself; this process
+ * imports a generated event export the way the app does (importPaths), then sends the warm-up (import:finished)
+ * and immediately the user's first query, timing that query and the whole warm-up.
+ */
+async function benchAfterImport(): Promise<void> {
+  const batch = Number(values.batch)
+  const copy = join(
+    import.meta.dirname,
+    '.data',
+    `analytics-after-import-${events}-${persons}.sqlite`
+  )
+  if (!existsSync(copy)) {
+    const copied = time(() => copyFileSync(file, copy))
+    report('cache copied for the import runs', `${seconds(copied.ms)} (${copy})`)
+  }
+  const db = openDatabase(copy)
+  db.pragma('cache_size = -262144')
+  const exportDir = join(import.meta.dirname, '.data', 'after-import-exports')
+  mkdirSync(exportDir, { recursive: true })
+  const sample = sampleDistinctIds(db, 20_000)
+  // A warm store and its snapshots for the data as it is, as a user who looked at the analytics before importing.
+  const primed = await timed(async () => {
+    const service = createWorkerAnalyticsService({ dbFile: copy })
+    await service.warmUp()
+    await service.close()
+  })
+  report('after-import copy: snapshots of the data before the imports', seconds(primed.ms))
+
+  let serial = 0
+  const importBatch = async (): Promise<{ ms: number; cpuSeconds: number }> => {
+    serial++
+    const path = join(exportDir, `batch-${Date.now()}-${serial}.jsonl`)
+    writeFileSync(path, generateEventExport(batch, sample, Date.now() + serial))
+    const cpu = process.cpuUsage()
+    const imported = await timed(() => importPaths(db, [path]))
+    const used = process.cpuUsage(cpu)
+    rmSync(path)
+    if (imported.value.files.imported !== 1)
+      throw new Error('the generated export was not imported')
+    return { ms: imported.ms, cpuSeconds: (used.user + used.system) / 1e6 }
+  }
+
+  const firstQueries: [string, (service: AnalyticsService) => Promise<unknown>][] = [
+    ['5-step funnel', (service) => service.computeFunnel(FIVE_PLAIN_STEPS)],
+    ['5-step funnel with $pathname filters', (service) => service.computeFunnel(FIVE_STEPS)],
+    ['session stats by $session_id', (service) => service.getSessionStats(bySessionId)]
+  ]
+  const figures = new Map<string, number[]>()
+  const add = (label: string, ms: number) => figures.set(label, [...(figures.get(label) ?? []), ms])
+  for (let run = 1; run <= runs; run++) {
+    const service = createWorkerAnalyticsService({ dbFile: copy })
+    try {
+      await service.warmUp()
+      for (const [label, query] of firstQueries) {
+        const imported = await importBatch()
+        // import:finished: the app sends the warm-up; the user asks at once.
+        const started = performance.now()
+        const warmUp = service.warmUp().then(() => performance.now() - started)
+        const first = await timed(() => query(service))
+        const warmUpMs = await warmUp
+        const after = await timed(() => query(service))
+        add(label, first.ms)
+        add(`${label}: warm-up`, warmUpMs)
+        report(
+          `after an import (#${run}): ${label}, first query`,
+          `${seconds(first.ms)}  (warm-up ${seconds(warmUpMs)}, then again ${seconds(after.ms)}; ` +
+            `import of ${batch.toLocaleString('en')} events ${seconds(imported.ms)}, ${imported.cpuSeconds.toFixed(1)} CPU s, load ${loadavg()[0].toFixed(1)})`
+        )
+      }
+    } finally {
+      await service.close()
+    }
+    // The app restarted after an import: no store in memory, the snapshots of the data before it.
+    await importBatch()
+    const restarted = createWorkerAnalyticsService({ dbFile: copy })
+    try {
+      const first = await timed(() => restarted.computeFunnel(FIVE_STEPS))
+      add('restarted', first.ms)
+      report(
+        `after an import, worker restarted (#${run}): filtered 5-step funnel, first query`,
+        `${seconds(first.ms)}  counts ${funnelCounts(first.value)}`
+      )
+    } finally {
+      await restarted.close()
+    }
+  }
+  for (const [label, list] of figures) {
+    report(
+      `after an import, ${label}: median [min – max] of ${list.length}`,
+      `${seconds(median(list))} [${seconds(Math.min(...list))} – ${seconds(Math.max(...list))}]`
+    )
+  }
+  const total = db.prepare(`SELECT max(rowid) FROM events`).pluck().get() as number
+  report('after-import copy: events now', total.toLocaleString('en'))
+  db.close()
+}
+
+/** Distinct ids of existing events, read by random rowids (no scan of the table). */
+function sampleDistinctIds(db: ReadableDb, count: number): string[] {
+  const max = db.prepare(`SELECT max(rowid) FROM events`).pluck().get() as number
+  const ids = Array.from({ length: count }, () => 1 + Math.floor(Math.random() * max))
+  return db
+    .prepare(`SELECT DISTINCT e.distinct_id FROM json_each(?) j JOIN events e ON e.rowid = j.value`)
+    .pluck()
+    .all(JSON.stringify(ids)) as string[]
+}
+
+/**
+ * A PostHog JSONL event export of `count` events: sessions of 2–12 events that walk the shop, three in four by
+ * a known distinct id (existing persons), the rest by new anonymous visitors, over the last 30 days.
+ */
+function generateEventExport(count: number, distinctIds: readonly string[], seed: number): string {
+  const walk = FIVE_PLAIN_STEPS.steps.map((step) => step.event)
+  let state = seed >>> 0
+  const next = () => {
+    state = (Math.imul(state ^ (state >>> 15), 2246822507) + 0x9e3779b9) >>> 0
+    return state / 4294967296
+  }
+  const lines: string[] = []
+  const endMs = Date.UTC(2026, 10, 1)
+  while (lines.length < count) {
+    const distinctId =
+      next() < 0.75
+        ? distinctIds[Math.floor(next() * distinctIds.length)]
+        : `anon-${seed}-${lines.length}`
+    const sessionId = randomUUID()
+    const device =
+      next() < 0.5 ? ['Desktop', 'Chrome', 'Windows'] : ['Mobile', 'Mobile Safari', 'iOS']
+    let t = endMs - Math.floor(next() * 30 * DAY_MS)
+    const size = Math.min(count - lines.length, 2 + Math.floor(next() * 11))
+    for (let i = 0; i < size; i++) {
+      const step = Math.min(walk.length - 1, Math.floor(next() * (i + 1)))
+      const pathname =
+        step === 0 ? (next() < 0.5 ? '/' : '/about') : `/product/item-${Math.floor(next() * 40)}`
+      t += 1000 + Math.floor(next() * 60_000)
+      lines.push(
+        JSON.stringify({
+          uuid: randomUUID(),
+          event: walk[step],
+          distinct_id: distinctId,
+          timestamp: new Date(t).toISOString(),
+          properties: {
+            $session_id: sessionId,
+            $current_url: `https://shop.example.test${pathname}`,
+            $host: 'shop.example.test',
+            $pathname: pathname,
+            $device_type: device[0],
+            $browser: device[1],
+            $os: device[2],
+            $lib: 'web'
+          }
+        })
+      )
+    }
+  }
+  return lines.join('\n') + '\n'
+}

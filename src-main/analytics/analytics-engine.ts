@@ -24,6 +24,7 @@ import {
   getRowids,
   getSessionColumn,
   loadEventStore,
+  saveEventStore,
   loadPropertyColumns,
   type EventStore
 } from './event-store'
@@ -36,7 +37,7 @@ import {
 } from './funnels'
 import { getPersonTimeline } from './person-timeline'
 import { getPerson, listPersonEvents, listPersons, resolvePersonId } from './persons'
-import { computeSessionStats, listSessions } from './sessions'
+import { carrySessionDevices, computeSessionStats, listSessions } from './sessions'
 import { createConnectionSnapshotStore, type SnapshotStore } from './store-snapshots'
 
 /**
@@ -88,7 +89,7 @@ export function createAnalyticsEngine(
       const previous = store
       store = null
       funnels = []
-      store = loadEventStore(db, { snapshots, previous })
+      store = loadEventStore(db, { snapshots, previous, carryOver: [carrySessionDevices] })
     }
     return store
   }
@@ -161,18 +162,21 @@ export const ANALYTICS_METHODS = {
    * `getWarmUpSteps`), answering the user's requests between steps.
    */
   warmUp(engine: AnalyticsEngine): { events: number } {
-    for (const step of getWarmUpSteps(engine)) step()
+    for (const step of getWarmUpSteps(engine)) while (step() === true);
     return { events: engine.getStore().timestampMs.length }
   }
 }
 
+/** One step of the warm-up; `true` means it has more to do (run it again). */
+export type WarmUpStep = () => unknown
+
 /**
- * The warm-up as separate steps, cheapest and most needed first: the store (updated from the previous one after an
- * import), its rowids, each common URL property column, the `$session_id` column, then the session statistics by
- * `$session_id` (which look up every session's device). Each step reuses what the earlier ones (or a request in
- * between) built, so a step already done costs nothing.
+ * The warm-up as separate steps, most needed first: the store (updated from the previous one after an import), its
+ * rowids, each common URL property column, the `$session_id` column, the session statistics by `$session_id` (which
+ * look up every session's device), then the snapshots an updated store has not saved yet, one per step. Each step
+ * reuses what the earlier ones (or a request in between) built, so a step already done costs nothing.
  */
-export function getWarmUpSteps(engine: AnalyticsEngine): (() => void)[] {
+export function getWarmUpSteps(engine: AnalyticsEngine): WarmUpStep[] {
   return [
     () => engine.getStore(),
     () => getRowids(engine.db, engine.getStore()),
@@ -180,7 +184,8 @@ export function getWarmUpSteps(engine: AnalyticsEngine): (() => void)[] {
       (property) => () => loadPropertyColumns(engine.db, engine.getStore(), null, [property])
     ),
     () => getSessionColumn(engine.db, engine.getStore()),
-    () => ANALYTICS_METHODS.getSessionStats(engine, { definition: { kind: 'session-id' } })
+    () => ANALYTICS_METHODS.getSessionStats(engine, { definition: { kind: 'session-id' } }),
+    () => saveEventStore(engine.getStore(), 1) > 0
   ]
 }
 

@@ -68,15 +68,16 @@ function warmUpInSteps(id: number): void {
       answer(id, () => ({ events: engine.getStore().timestampMs.length }))
       return
     }
+    let again: unknown
     try {
-      steps[i]()
+      again = steps[i]()
     } catch (error) {
       answer(id, () => {
         throw error
       })
       return
     }
-    setImmediate(() => next(i + 1))
+    setImmediate(() => next(again === true ? i : i + 1))
   }
   setImmediate(() => next(0))
 }

@@ -71,7 +71,11 @@ export function getDataFingerprint(db: ReadableDb): string {
  */
 export function loadEventStore(
   db: ReadableDb,
-  options: { snapshots?: SnapshotStore | null; previous?: EventStore | null } = {}
+  options: {
+    snapshots?: SnapshotStore | null
+    previous?: EventStore | null
+    carryOver?: readonly CarryOver[]
+  } = {}
 ): EventStore {
   const snapshots = options.snapshots ?? null
   const { fingerprint, saved } = readConsistently(db, () => {
@@ -86,32 +90,62 @@ export function loadEventStore(
     }
   }
   const previous = options.previous ?? readPreviousStore(snapshots, fingerprint)
-  const updated = previous ? updateEventStore(db, previous, snapshots) : null
-  if (updated) {
-    saveStore(updated)
-    return updated
-  }
+  const updated = previous
+    ? updateEventStore(db, previous, snapshots, options.carryOver ?? [])
+    : null
+  if (updated) return updated
   const store = readConsistently(db, () => readEventStore(db, getDataFingerprint(db), snapshots))
-  saveStore(store)
+  writeSnapshot(store, STORE_KEY, encodeStore(store))
   return store
 }
 
-/** Saves the store and the columns it holds already (an updated store carries some over) as snapshots. */
-function saveStore(store: EventStore): void {
-  const snapshots = store.snapshots
-  if (!snapshots) return
-  snapshots.write(STORE_KEY, store.fingerprint, encodeStore(store))
-  const rowids = store.lazy.get('rowids') as Float64Array | undefined
-  if (rowids) snapshots.write('rowids', store.fingerprint, rowidsCodec(store).encode(rowids))
-  const sessions = store.lazy.get(SESSION_KEY) as SessionColumn | undefined
-  if (sessions)
-    snapshots.write(SESSION_KEY, store.fingerprint, sessionCodec(store).encode(sessions))
-  for (const property of EXTRACTED_COLUMN.keys()) {
-    const key = propertyKey(null, property)
-    const column = store.lazy.get(key) as PropertyColumn | undefined
-    if (column) snapshots.write(key, store.fingerprint, propertyCodec(store).encode(column))
-  }
+/**
+ * Saves `parts` under `key` for the store's fingerprint; after what the store has not saved yet, if anything (an
+ * updated store saves itself later, see `saveEventStore`, and its store entry must be the first of its fingerprint).
+ */
+export function writeSnapshot(store: EventStore, key: string, parts: SnapshotPart[]): void {
+  if (!store.snapshots) return
+  const pending = store.lazy.get(PENDING_KEY) as PendingSaves | undefined
+  if (pending && pending.size > 0) pending.set(key, () => parts)
+  else store.snapshots.write(key, store.fingerprint, parts)
 }
+
+type PendingSaves = Map<string, () => SnapshotPart[]>
+
+const PENDING_KEY = 'pending-saves'
+
+/**
+ * Saves what an updated store has not saved yet (the store, and each column carried over): at most `atMost`
+ * entries; returns how many are left. An update leaves them for later, so the query that caused it does not wait
+ * for hundreds of megabytes of writes: the worker's warm-up saves them one per step, between requests.
+ */
+export function saveEventStore(store: EventStore, atMost = Infinity): number {
+  const pending = store.lazy.get(PENDING_KEY) as PendingSaves | undefined
+  if (!pending) return 0
+  let saved = 0
+  for (const [key, encode] of pending) {
+    if (saved >= atMost) break
+    pending.delete(key)
+    store.snapshots?.write(key, store.fingerprint, encode())
+    saved++
+  }
+  return pending.size
+}
+
+/** What an update passes to each `CarryOver`: how positions and `$session_id` codes moved. */
+export type StoreUpdate = {
+  previous: EventStore
+  updated: EventStore
+  /** Where the previous store's events went, and where the added ones are. */
+  moves: StoreMoves
+  /** New code of each previous `$session_id` code; null when the previous store had no session column. */
+  sessionCodes: Int32Array | null
+  /** Previous session codes that received added events. */
+  touchedSessions: Set<number>
+}
+
+/** Carries a cached value of another module (the session devices) from the previous store to an updated one. */
+export type CarryOver = (update: StoreUpdate) => void
 
 /** The store saved for other data (before the last import), when there is one this build can read. */
 function readPreviousStore(
@@ -162,7 +196,8 @@ type AddedEvent = [
 export function updateEventStore(
   db: ReadableDb,
   previous: EventStore,
-  snapshots: SnapshotStore | null = previous.snapshots
+  snapshots: SnapshotStore | null = previous.snapshots,
+  carryOver: readonly CarryOver[] = []
 ): EventStore | null {
   if (previous.eventsWithoutPerson > 0 || previous.reordered.size > 0) return null
   // Everything carried over is read before the new store is saved (saving drops other fingerprints' snapshots).
@@ -202,35 +237,68 @@ export function updateEventStore(
       .raw()
       .all(before.maxEvent) as AddedEvent[]
     if (added.length !== imports.events) return null
-    const store = mergeAddedEvents(previous, oldRowids, added, fingerprint, snapshots)
-    const source = store.lazy.get(SOURCE_KEY) as Int32Array
-    store.lazy.delete(SOURCE_KEY)
-    if (oldSessions) store.lazy.set(SESSION_KEY, mergeSessions(oldSessions, source, added))
+    const { store, moves } = mergeAddedEvents(previous, oldRowids, added, fingerprint, snapshots)
+    const pending: PendingSaves = new Map([
+      [STORE_KEY, () => encodeStore(store)],
+      ['rowids', () => rowidsCodec(store).encode(getRowids(db, store))]
+    ])
+    store.lazy.set(PENDING_KEY, pending)
+    const update: StoreUpdate = {
+      previous,
+      updated: store,
+      moves,
+      sessionCodes: null,
+      touchedSessions: new Set()
+    }
+    if (oldSessions) {
+      const merged = mergeSessions(oldSessions, moves, added)
+      store.lazy.set(SESSION_KEY, merged.column)
+      update.sessionCodes = merged.renumbered
+      update.touchedSessions = merged.touched
+      pending.set(SESSION_KEY, () => sessionCodec(store).encode(merged.column))
+    }
     if (oldColumns.size > 0 && hasEventColumns(db, store)) {
       const properties = [...oldColumns.keys()]
-      const positionOfAdded = new Int32Array(added.length).fill(-1)
-      source.forEach((from, position) => {
-        if (from < 0) positionOfAdded[-from - 1] = position
-      })
       // Added rowids are consecutive only without gaps; index them by their offset from the first one.
       const base = added.length > 0 ? added[0][0] : 0
       const span = added.length > 0 ? added[added.length - 1][0] - base + 1 : 0
       const positionByOffset = new Int32Array(span).fill(-1)
-      added.forEach(([rowid], k) => (positionByOffset[rowid - base] = positionOfAdded[k]))
+      added.forEach(([rowid], k) => (positionByOffset[rowid - base] = moves.addedAt[k]))
       const builders = properties.map((property) =>
-        carryColumn(oldColumns.get(property) as PropertyColumn, source)
+        carryColumn(oldColumns.get(property) as PropertyColumn, moves)
       )
       readExtractedColumns(db, positionByOffset, properties, builders, before.maxEvent, base)
-      properties.forEach((property, i) =>
-        store.lazy.set(propertyKey(null, property), finishColumn(builders[i]))
-      )
+      properties.forEach((property, i) => {
+        const key = propertyKey(null, property)
+        const column = finishColumn(builders[i])
+        store.lazy.set(key, column)
+        pending.set(key, () => propertyCodec(store).encode(column))
+      })
     }
+    for (const carry of carryOver) carry(update)
     return store
   })
 }
 
-/** Where each position of an updated store came from: a position of the previous store, or -(k + 1) for added k. */
-const SOURCE_KEY = 'update-source'
+/** How the positions of a store moved in an update. */
+export type StoreMoves = {
+  /** The updated store's event count. */
+  size: number
+  /** Runs of the previous store's events, as triples: position in the updated store, in the previous one, length. */
+  runs: Int32Array
+  /** The updated store's position of each added event; -1 for one without a person key (left out). */
+  addedAt: Int32Array
+}
+
+/** A column of the previous store (one Int32 per event) at the updated store's positions; added events get -1. */
+export function moveColumn(previous: Int32Array, moves: StoreMoves): Int32Array {
+  const moved = new Int32Array(moves.size).fill(-1)
+  const { runs } = moves
+  for (let r = 0; r < runs.length; r += 3) {
+    moved.set(previous.subarray(runs[r + 1], runs[r + 1] + runs[r + 2]), runs[r])
+  }
+  return moved
+}
 
 /**
  * The previous store's events with the added ones merged into each person's slice, in the order a full read gives
@@ -243,7 +311,7 @@ function mergeAddedEvents(
   added: readonly AddedEvent[],
   fingerprint: string,
   snapshots: SnapshotStore | null
-): EventStore {
+): { store: EventStore; moves: StoreMoves } {
   const byPerson = new Map<string, number[]>()
   let withoutPerson = 0
   added.forEach((row, k) => {
@@ -273,7 +341,22 @@ function mergeAddedEvents(
   const timestampMs = new Float64Array(total)
   const eventCode = new Int32Array(total)
   const rowids = new Float64Array(total)
-  const source = new Int32Array(total)
+  const runs: number[] = []
+  const addedAt = new Int32Array(added.length).fill(-1)
+  // The run being extended: previous events copied in order, without an added one in between.
+  let runTo = 0
+  let runFrom = 0
+  let runLength = 0
+  const copyOld = (to: number, from: number, length: number) => {
+    if (runLength > 0 && runTo + runLength === to && runFrom + runLength === from) {
+      runLength += length
+      return
+    }
+    if (runLength > 0) runs.push(runTo, runFrom, runLength)
+    runTo = to
+    runFrom = from
+    runLength = length
+  }
   const personKeys: string[] = []
   const personStart = new Int32Array(previous.personKeys.length + newKeys.length + 1)
   const { timestampMs: oldTs, eventCode: oldCode, eventNames: oldNames } = previous
@@ -289,7 +372,18 @@ function mergeAddedEvents(
     personKeys.push(key)
     let i = takeOld ? previous.personStart[p] : 0
     const end = takeOld ? previous.personStart[p + 1] : 0
-    const fresh = (byPerson.get(key) ?? []).sort((a, b) => compareAdded(added[a], added[b]))
+    const fresh = byPerson.get(key)
+    if (!fresh) {
+      // Nothing added for this person: the slice as it was.
+      timestampMs.set(oldTs.subarray(i, end), n)
+      eventCode.set(oldCode.subarray(i, end), n)
+      rowids.set(oldRowids.subarray(i, end), n)
+      copyOld(n, i, end - i)
+      n += end - i
+      p++
+      continue
+    }
+    fresh.sort((a, b) => compareAdded(added[a], added[b]))
     let j = 0
     while (i < end || j < fresh.length) {
       // Ties on time and name: the previous event first (its rowid is lower).
@@ -303,14 +397,14 @@ function mergeAddedEvents(
         timestampMs[n] = oldTs[i]
         eventCode[n] = oldCode[i]
         rowids[n] = oldRowids[i]
-        source[n] = i
+        copyOld(n, i, 1)
         i++
       } else {
         const row = added[fresh[j]]
         timestampMs[n] = row[2]
         eventCode[n] = codeOf(row[3])
         rowids[n] = row[0]
-        source[n] = -fresh[j] - 1
+        addedAt[fresh[j]] = n
         j++
       }
       n++
@@ -319,7 +413,8 @@ function mergeAddedEvents(
     else q++
   }
   personStart[personKeys.length] = n
-  return {
+  if (runLength > 0) runs.push(runTo, runFrom, runLength)
+  const store: EventStore = {
     fingerprint,
     personKeys,
     personStart,
@@ -329,12 +424,10 @@ function mergeAddedEvents(
     codeByName,
     eventsWithoutPerson: withoutPerson,
     reordered: new Map(),
-    lazy: new Map<string, unknown>([
-      ['rowids', rowids],
-      [SOURCE_KEY, source]
-    ]),
+    lazy: new Map<string, unknown>([['rowids', rowids]]),
     snapshots
   }
+  return { store, moves: { size: total, runs: Int32Array.from(runs), addedAt } }
 }
 
 function compareAdded(a: AddedEvent, b: AddedEvent): number {
@@ -361,15 +454,22 @@ export function compareBinary(a: string, b: string): number {
 /** The previous `$session_id` column over an updated store: session ids merged in order, codes renumbered. */
 function mergeSessions(
   previous: SessionColumn,
-  source: Int32Array,
+  moves: StoreMoves,
   added: readonly AddedEvent[]
-): SessionColumn {
-  const known = new Set(previous.sessionIds)
-  const fresh = [
-    ...new Set(
-      added.map((row) => row[4]).filter((id): id is string => id !== null && !known.has(id))
-    )
-  ].sort(compareBinary)
+): { column: SessionColumn; renumbered: Int32Array; touched: Set<number> } {
+  const touched = new Set<number>()
+  const freshIds = new Set<string>()
+  // Added events come a session at a time: each id is looked up once.
+  const looked = new Map<string, number>()
+  for (const row of added) {
+    const id = row[4]
+    if (id === null || looked.has(id)) continue
+    const old = binarySearch(previous.sessionIds, id)
+    looked.set(id, old)
+    if (old >= 0) touched.add(old)
+    else freshIds.add(id)
+  }
+  const fresh = [...freshIds].sort(compareBinary)
   const sessionIds: string[] = []
   const renumbered = new Int32Array(previous.sessionIds.length)
   let i = 0
@@ -383,28 +483,24 @@ function mergeSessions(
       sessionIds.push(previous.sessionIds[i - 1])
     } else sessionIds.push(fresh[j++])
   }
+  const sessionOf = moveColumn(previous.sessionOf, moves)
+  for (let position = 0; position < sessionOf.length; position++) {
+    const old = sessionOf[position]
+    if (old >= 0) sessionOf[position] = renumbered[old]
+  }
   const codeOf = new Map<string, number>()
-  const sessionOf = new Int32Array(source.length)
-  for (let position = 0; position < source.length; position++) {
-    const from = source[position]
-    if (from >= 0) {
-      const old = previous.sessionOf[from]
-      sessionOf[position] = old < 0 ? -1 : renumbered[old]
-      continue
-    }
-    const id = added[-from - 1][4]
-    if (id === null) {
-      sessionOf[position] = -1
-      continue
-    }
+  added.forEach((row, k) => {
+    const id = row[4]
+    const position = moves.addedAt[k]
+    if (id === null || position < 0) return
     let code = codeOf.get(id)
     if (code === undefined) {
       code = binarySearch(sessionIds, id)
       codeOf.set(id, code)
     }
     sessionOf[position] = code
-  }
-  return { sessionIds, sessionOf }
+  })
+  return { column: { sessionIds, sessionOf }, renumbered, touched }
 }
 
 function binarySearch(sorted: readonly string[], value: string): number {
@@ -421,15 +517,10 @@ function binarySearch(sorted: readonly string[], value: string): number {
 }
 
 /** A column builder over an updated store holding the previous column's values at their new positions. */
-function carryColumn(previous: PropertyColumn, source: Int32Array): ColumnBuilder {
-  const valueOf = new Int32Array(source.length)
-  for (let position = 0; position < source.length; position++) {
-    const from = source[position]
-    valueOf[position] = from < 0 ? -1 : previous.valueOf[from]
-  }
+function carryColumn(previous: PropertyColumn, moves: StoreMoves): ColumnBuilder {
   return {
     values: [...previous.values],
-    valueOf,
+    valueOf: moveColumn(previous.valueOf, moves),
     codeOf: new Map(previous.values.map((value, code) => [value, code]))
   }
 }
@@ -672,7 +763,7 @@ export function getPersisted<T>(
       value: build(),
       current: store.snapshots !== null && getDataFingerprint(db) === store.fingerprint
     }))
-    if (current) store.snapshots?.write(key, store.fingerprint, codec.encode(value))
+    if (current) writeSnapshot(store, key, codec.encode(value))
     return value
   })
 }
@@ -856,7 +947,7 @@ export function loadPropertyColumns(
     ;[...extracted, ...fromJson].forEach((property, i) => {
       const key = keyOf(property)
       store.lazy.set(key, columns[i])
-      if (current) store.snapshots?.write(key, store.fingerprint, codec.encode(columns[i]))
+      if (current) writeSnapshot(store, key, codec.encode(columns[i]))
     })
   }
   return properties.map((property) => store.lazy.get(keyOf(property)) as PropertyColumn)

@@ -33,7 +33,9 @@ import {
   getRowids,
   getSessionColumn,
   hasEventColumns,
-  type EventStore
+  writeSnapshot,
+  type EventStore,
+  type StoreUpdate
 } from './event-store'
 import type { SnapshotPart } from './store-snapshots'
 
@@ -260,7 +262,7 @@ function getSessionDevices(
     }
   }
   if (found.size > 0 && store.snapshots && getDataFingerprint(db) === store.fingerprint) {
-    store.snapshots.write(DEVICES_KEY, store.fingerprint, encodeDevices(devices))
+    writeSnapshot(store, DEVICES_KEY, encodeDevices(devices))
   }
   return { codeOf, table: devices }
 }
@@ -342,6 +344,33 @@ function getDeviceTable(store: EventStore, sessionCount: number): DeviceTable {
   readSavedDevices(store, table)
   store.lazy.set(DEVICES_KEY, table)
   return table
+}
+
+/**
+ * Carries the devices looked up for the previous store over to a store updated from it (a `CarryOver`): a session
+ * keeps its device unless the import added events to it (its first event may be another now); devices by rowid
+ * stay. Without it, the first session statistics after an import would look up every session's device again.
+ */
+export function carrySessionDevices(update: StoreUpdate): void {
+  const { previous, updated, sessionCodes, touchedSessions } = update
+  const column = updated.lazy.get('session-column') as { sessionIds: string[] } | undefined
+  if (!sessionCodes || !column) return
+  const old = previous.lazy.get(DEVICES_KEY) as DeviceTable | undefined
+  const before = old ?? getDeviceTable(previous, sessionCodes.length)
+  if (before.ofSession.length !== sessionCodes.length) return
+  const table: DeviceTable = {
+    ofSession: new Int32Array(column.sessionIds.length).fill(-1),
+    ofRowid: new Map(before.ofRowid),
+    devices: before.devices,
+    keyOf: before.keyOf,
+    codeOfDevice: before.codeOfDevice,
+    codeOfKey: before.codeOfKey
+  }
+  for (let session = 0; session < sessionCodes.length; session++) {
+    if (!touchedSessions.has(session))
+      table.ofSession[sessionCodes[session]] = before.ofSession[session]
+  }
+  updated.lazy.set(DEVICES_KEY, table)
 }
 
 /** The device table as parts: codes per session, the rowid fallbacks, the devices. */

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import type { SessionStats } from '@shared/analytics'
 import type { WritableDb } from '../db/types'
 import { importPaths } from '../ingest/import-service'
 import { insertEvents, insertPerson, type EventSpec } from '../test/analytics-builders'
@@ -13,11 +14,13 @@ import {
   getSessionColumn,
   loadEventStore,
   loadPropertyColumns,
+  saveEventStore,
   updateEventStore,
   type EventStore,
   type PropertyColumn
 } from './event-store'
 import { computeFunnel, summarizeFunnel } from './funnels'
+import { carrySessionDevices, computeSessionStats } from './sessions'
 import { createSnapshotStore } from './store-snapshots'
 
 const T0 = Date.UTC(2026, 9, 12)
@@ -65,6 +68,15 @@ function warm(db: WritableDb, store: EventStore): void {
   getRowids(db, store)
   getSessionColumn(db, store)
   loadPropertyColumns(db, store, null, CARRIED)
+  computeSessionStats(db, store, BY_SESSION_ID)
+}
+
+const BY_SESSION_ID = { definition: { kind: 'session-id' as const } }
+
+/** Session statistics without their timing. */
+function sessionStats(db: WritableDb, store: EventStore): Omit<SessionStats, 'computedInMs'> {
+  const { computedInMs: _, ...stats } = computeSessionStats(db, store, BY_SESSION_ID)
+  return stats
 }
 
 const text = (column: PropertyColumn, i: number) =>
@@ -117,14 +129,16 @@ describe('updating the event store after an import', () => {
       )
       insertEvents(db, batch)
       recordImport(db, batch.length)
-      const updated = updateEventStore(db, previous, null)
+      const updated = updateEventStore(db, previous, null, [carrySessionDevices])
       if (!updated) throw new Error(`seed ${seed}: no update`)
       // Carried over, not read again.
       expect(updated.lazy.has('rowids')).toBe(true)
       expect(updated.lazy.has('session-column')).toBe(true)
       expect(updated.lazy.has('property:*:$pathname')).toBe(true)
+      expect(updated.lazy.has('session-devices')).toBe(true)
       const full = loadEventStore(db, { snapshots: null })
       expectSameStore(db, updated, full)
+      expect(sessionStats(db, updated)).toEqual(sessionStats(db, full))
       const definition = {
         steps: [
           {
@@ -234,7 +248,18 @@ describe('updating the event store after an import', () => {
       expect(full.timestampMs.length).toBe(lines.length)
       expectSameStore(db, updated, full)
       expectSameStore(db, restarted, full)
-      // The updated store and its columns were saved for the next run.
+      expect(sessionStats(db, updated)).toEqual(sessionStats(db, full))
+      // The updated store and its columns are saved after the query that updated it (the worker's warm-up does it
+      // between requests), the store first.
+      const savedKeys = () =>
+        db
+          .prepare(`SELECT key FROM analytics_snapshots WHERE fingerprint = ?`)
+          .pluck()
+          .all(full.fingerprint)
+      expect(savedKeys()).toEqual([])
+      expect(saveEventStore(updated, 1)).toBeGreaterThan(0)
+      expect(savedKeys()).toEqual(['store'])
+      expect(saveEventStore(updated)).toBe(0)
       const saved = db
         .prepare(`SELECT key FROM analytics_snapshots WHERE fingerprint = ? ORDER BY key`)
         .pluck()
