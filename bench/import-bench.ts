@@ -6,7 +6,7 @@
  * the built app's (out/main/import-worker.js, as the desktop app runs them) when `npm run build` has made them, else
  * the TypeScript sources through tsx (which adds about 0.3 s of CPU per worker to start).
  */
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { openDatabase } from '../src-main/db/open-database'
@@ -17,6 +17,7 @@ const root = join(import.meta.dirname, '.data', 'import')
 const totalMb = Number(process.env.BENCH_MB ?? 100)
 const largeMb = Number(process.env.BENCH_LARGE_MB ?? 0)
 const workers = process.env.BENCH_WORKERS === undefined ? undefined : Number(process.env.BENCH_WORKERS)
+const timeline = process.env.BENCH_TIMELINE === '1'
 
 function dirBytes(dir: string): number {
   return readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0)
@@ -33,6 +34,73 @@ async function ensureDataset(dir: string, mb: number, options: { pretty?: boolea
   process.stdout.write(`${files.length} files, ${events} events\n`)
 }
 
+/**
+ * On-CPU time of each thread of this process so far (Linux: /proc/self/task/<tid>/schedstat, in ns), so the report
+ * can say how busy the writer (main thread) and each parse worker were. Empty elsewhere.
+ */
+function threadCpuNs(): Map<number, number> {
+  const times = new Map<number, number>()
+  if (!existsSync('/proc/self/task')) return times
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      times.set(Number(tid), Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]))
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return times
+}
+
+/** The per-thread line: main thread (the writer) first, then the busiest other threads (the parse workers). */
+function describeThreads(before: Map<number, number>, last: Map<number, number>): string {
+  const used = [...last].map(([tid, ns]) => [tid, ns - (before.get(tid) ?? 0)] as const)
+  const main = used.find(([tid]) => tid === process.pid)?.[1] ?? 0
+  const others = used
+    .filter(([tid, ns]) => tid !== process.pid && ns > 50e6)
+    .sort((a, b) => b[1] - a[1])
+    .map(([, ns]) => (ns / 1e9).toFixed(2))
+  return `main ${(main / 1e9).toFixed(2)} s, other threads ${others.join(' / ')} s`
+}
+
+type ThreadSample = { atMs: number; times: Map<number, number> }
+
+/**
+ * BENCH_TIMELINE=1: how busy each thread was in every 100 ms of the run (percent of one core), to see where a core
+ * idles: before the writer has work, while it waits, after the last parse. Columns: the writer (main thread), the
+ * parse workers (threads started during the run, busiest first), and V8's own threads (compiler, GC) together.
+ */
+function printTimeline(samples: ThreadSample[], before: Map<number, number>): void {
+  const last = samples.at(-1)!.times
+  const started = [...last.keys()].filter((tid) => !before.has(tid))
+  const workerTids = started.sort((a, b) => (last.get(b) ?? 0) - (last.get(a) ?? 0)).slice(0, 2)
+  const background = [...before.keys()].filter((tid) => tid !== process.pid)
+  const sum = (times: Map<number, number>, tids: number[]) => tids.reduce((total, tid) => total + (times.get(tid) ?? 0), 0)
+  const bucketMs = 100
+  console.log('  timeline (% of a core per 100 ms): ms      writer  worker1 worker2 v8-threads')
+  let previous = { atMs: samples[0].atMs, times: before }
+  let bucketStart = samples[0].atMs
+  let acc = [0, 0, 0, 0]
+  const columns = (times: Map<number, number>) => [
+    times.get(process.pid) ?? 0,
+    times.get(workerTids[0]) ?? 0,
+    times.get(workerTids[1]) ?? 0,
+    sum(times, background)
+  ]
+  for (const sample of samples) {
+    const now = columns(sample.times)
+    const then = columns(previous.times)
+    acc = acc.map((value, i) => value + Math.max(0, now[i] - then[i]))
+    previous = sample
+    if (sample.atMs - bucketStart >= bucketMs || sample === samples.at(-1)) {
+      const span = (sample.atMs - bucketStart) * 1e6
+      const pct = acc.map((ns) => String(Math.round((ns / span) * 100)).padStart(7))
+      console.log(`  ${String(Math.round(bucketStart - samples[0].atMs)).padStart(38)} ${pct.join(' ')}`)
+      bucketStart = sample.atMs
+      acc = [0, 0, 0, 0]
+    }
+  }
+}
+
 async function run(label: string, dir: string) {
   const dbDir = join(root, `cache-${label}`)
   rmSync(dbDir, { recursive: true, force: true })
@@ -40,7 +108,19 @@ async function run(label: string, dir: string) {
   const inputBytes = dirBytes(dir)
   const rssBefore = process.memoryUsage().rss
   let peakRss = rssBefore
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20)
+  const threadsBefore = threadCpuNs()
+  const threadsLast = new Map(threadsBefore)
+  // Worker threads are gone once the import returns: keep the last time seen of every thread.
+  const samples: ThreadSample[] = [{ atMs: performance.now(), times: threadsBefore }]
+  const sampleThreads = () => {
+    const times = threadCpuNs()
+    for (const [tid, ns] of times) threadsLast.set(tid, ns)
+    if (timeline) samples.push({ atMs: performance.now(), times: new Map(threadsLast) })
+  }
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss)
+    sampleThreads()
+  }, 20)
   const started = performance.now()
   const cpuBefore = process.cpuUsage()
   const summary = await importPaths(db, [dir], { workers })
@@ -48,6 +128,7 @@ async function run(label: string, dir: string) {
   const cpu = process.cpuUsage(cpuBefore)
   const cpuSeconds = (cpu.user + cpu.system) / 1e6
   clearInterval(sampler)
+  sampleThreads()
   peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024)
   const events = db.prepare(`SELECT sum(event_count) FROM recordings`).pluck().get() as number
   db.pragma('wal_checkpoint(TRUNCATE)')
@@ -60,11 +141,13 @@ async function run(label: string, dir: string) {
       `  time          ${seconds.toFixed(2)} s`,
       `  throughput    ${(mb / seconds).toFixed(1)} MB/s, ${Math.round(events / seconds).toLocaleString('en')} events/s`,
       `  CPU time      ${cpuSeconds.toFixed(2)} s on all threads (${(mb / cpuSeconds).toFixed(1)} MB per CPU-second; load average ${loadavg()[0].toFixed(1)} during the run)`,
+      `  CPU threads   ${describeThreads(threadsBefore, threadsLast)} (workers: last 20 ms sample)`,
       `  peak RSS      ${(peakRss / 1024 / 1024).toFixed(0)} MB (process, including worker threads)`,
       `  cache size    ${(cacheBytes / 1024 / 1024).toFixed(1)} MB (${((cacheBytes / inputBytes) * 100).toFixed(0)}% of the input)`,
       `  failures      ${summary.files.failed}`
     ].join('\n')
   )
+  if (timeline) printTimeline(samples, threadsBefore)
 }
 
 /** The newest modification time of the TypeScript under `dir` (the sources the built worker was made from). */

@@ -13,6 +13,7 @@ import { classifyJsonRecord } from './record-kind'
 import { RecordingBuilder, type PreparedRecording, type RecordingIdSource } from './recording-builder'
 import type { EventRow, ExceptionRow, PersonRow } from './rows'
 import { JsonStreamScanner, type PathSegment, type ScanDecision, type ValueKind } from './json-scanner'
+import { readSimpleEvent, type SimpleEvent } from './simple-event-reader'
 
 /** What one file's import hands to the store, in order. */
 export type FileMessage =
@@ -204,7 +205,10 @@ class FileContext {
       return 'descend'
     }
     if (kind === 'scalar') return 'capture'
-    const [a, b, c] = path
+    // Indexing, not destructuring: this runs for every value the scanner meets (array destructuring iterates).
+    const a = path[0]
+    const b = path[1]
+    const c = path[2]
     if (depth === 1) {
       if (this.top?.kind === 'array') return 'capture'
       if (a === 'data' && kind === 'object') return 'descend'
@@ -226,6 +230,7 @@ class FileContext {
   }
 
   private capture(path: readonly PathSegment[], raw: Buffer, recordMode: boolean): void {
+    if (this.captureSimpleEvent(path, raw, recordMode)) return
     const text = raw.toString('utf8')
     let value: unknown
     try {
@@ -241,20 +246,10 @@ class FileContext {
       return
     }
     const top = this.top!
-    const [a, b, c] = path
-    const isSnapshotItem =
-      (depth === 2 && a === 'snapshots') ||
-      (depth === 3 && a === 'data' && b === 'snapshots') ||
-      (depth === 3 && a === 'snapshotsByWindowId') ||
-      (depth === 4 && a === 'data' && b === 'snapshotsByWindowId')
+    const a = path[0]
+    const isSnapshotItem = isSnapshotItemPath(path)
     if (isSnapshotItem) {
-      const windowId = a === 'snapshotsByWindowId' ? b : a === 'data' && b === 'snapshotsByWindowId' ? c : undefined
-      if (!top.builder) {
-        top.builder = this.newBuilder(
-          a === 'data' ? (b === 'snapshots' ? 'posthog-export' : 'posthog-export-v1') : 'posthog-pre-v1'
-        )
-      }
-      addSnapshotItem(top.builder, value, windowId, raw)
+      addSnapshotItem(this.exportBuilder(top, path), value, snapshotItemWindow(path), raw)
       return
     }
     if (depth === 2 && a === 'results') {
@@ -274,6 +269,51 @@ class FileContext {
       return
     }
     top.props.set(path.map(String).join('.'), value)
+  }
+
+  /**
+   * The fast path for the small incremental events most of a recording is made of: when `readSimpleEvent` takes
+   * the captured bytes, the event is added from the facts it read, without `JSON.parse`. It takes the values that
+   * `capture` would route to a recording builder as an rrweb event (a snapshot item of an export, an item of a
+   * plain rrweb array, a JSON Lines record, a blob_v2 `[windowId, event]` line); false for anything else.
+   */
+  private captureSimpleEvent(path: readonly PathSegment[], raw: Buffer, recordMode: boolean): boolean {
+    const depth = path.length
+    if (depth >= 2) {
+      if (raw[0] !== 0x7b || !isSnapshotItemPath(path)) return false
+      const simple = readSimpleEvent(raw)
+      if (simple === null) return false
+      this.exportBuilder(this.top!, path).addSimple(simple, snapshotItemWindow(path), raw)
+      return true
+    }
+    const container = recordMode ? 'jsonl' : depth === 1 && this.top?.kind === 'array' ? 'json-array' : null
+    if (container === null || (depth === 0) !== recordMode) return false
+    if (raw[0] === 0x7b) {
+      const simple = readSimpleEvent(raw)
+      if (simple === null) return false
+      this.records++
+      this.streamBuilder ??= this.newBuilder(container === 'jsonl' ? 'rrweb-jsonl' : 'rrweb-array', null, 'file-name')
+      this.streamBuilder.addSimple(simple, undefined, raw)
+      return true
+    }
+    const line = simpleBlobLine(raw)
+    if (line === null) return false
+    this.records++
+    this.streamBuilder ??= this.newBuilder('posthog-blob-v2-jsonl', null, 'file-name')
+    this.streamBuilder.addSimple(line.event, line.windowId, line.eventBytes)
+    return true
+  }
+
+  /** The builder of the export whose snapshot item is at `path` (created with the first item). */
+  private exportBuilder(top: TopContext, path: readonly PathSegment[]): RecordingBuilder {
+    if (!top.builder) {
+      const a = path[0]
+      const b = path[1]
+      top.builder = this.newBuilder(
+        a === 'data' ? (b === 'snapshots' ? 'posthog-export' : 'posthog-export-v1') : 'posthog-pre-v1'
+      )
+    }
+    return top.builder
   }
 
   /** A top-level object or array has closed. */
@@ -604,6 +644,51 @@ function addSnapshotItem(builder: RecordingBuilder, item: unknown, windowId: unk
     return
   }
   builder.add(item, windowId, raw)
+}
+
+/** Whether a captured value at `path` is one item of an export's snapshot list (V2, V1, pre-V1). */
+function isSnapshotItemPath(path: readonly PathSegment[]): boolean {
+  const depth = path.length
+  const a = path[0]
+  const b = path[1]
+  return (
+    (depth === 2 && a === 'snapshots') ||
+    (depth === 3 && a === 'data' && b === 'snapshots') ||
+    (depth === 3 && a === 'snapshotsByWindowId') ||
+    (depth === 4 && a === 'data' && b === 'snapshotsByWindowId')
+  )
+}
+
+/** The window a snapshot item's path names (`snapshotsByWindowId.<window>`), else undefined. */
+function snapshotItemWindow(path: readonly PathSegment[]): PathSegment | undefined {
+  const a = path[0]
+  const b = path[1]
+  return a === 'snapshotsByWindowId' ? b : a === 'data' && b === 'snapshotsByWindowId' ? path[2] : undefined
+}
+
+const BLOB_NUMBER_WINDOW = /^-?(?:0|[1-9][0-9]*)$/
+
+/**
+ * A blob_v2 line `["<window id>",{…}]` (or a number window id) whose event `readSimpleEvent` takes: the window id
+ * as `JSON.parse` gives it, the event's facts and its bytes. Null for any other line (it is then parsed).
+ */
+function simpleBlobLine(raw: Buffer): { windowId: string | number; event: SimpleEvent; eventBytes: Buffer } | null {
+  const eventBytes = blobLineEvent(raw)
+  if (eventBytes === undefined) return null
+  const event = readSimpleEvent(eventBytes)
+  if (event === null) return null
+  const windowEnd = eventBytes.byteOffset - raw.byteOffset - 1
+  let windowId: string | number
+  if (raw[1] === 0x22) {
+    // blobLineEvent has checked that the quoted id holds no backslash; a control character would be bad JSON.
+    for (let i = 2; i < windowEnd - 1; i++) if (raw[i] < 0x20) return null
+    windowId = raw.toString('utf8', 2, windowEnd - 1)
+  } else {
+    const text = raw.toString('latin1', 1, windowEnd)
+    if (!BLOB_NUMBER_WINDOW.test(text)) return null
+    windowId = Number(text)
+  }
+  return { windowId, event, eventBytes }
 }
 
 /**

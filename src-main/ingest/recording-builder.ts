@@ -1,11 +1,14 @@
 import { deflateRawSync } from 'node:zlib'
 import type { ExceptionRow, PersonRow } from './rows'
+import type { SimpleEvent } from './simple-event-reader'
 import {
   describeEvent,
+  describeSimpleEvent,
   EventType,
   normaliseSnapshotEvent,
   type DropReason,
   type EventInfo,
+  type NetworkSummary,
   type RawEvent
 } from './snapshot-event'
 
@@ -165,14 +168,27 @@ export class RecordingBuilder {
       const payload = (event.data as { payload?: { sessionId?: unknown } }).payload
       if (typeof payload?.sessionId === 'string') this.sessionIdHints.push(payload.sessionId)
     }
+    this.push(windowKey, event.timestamp, json, info)
+  }
+
+  /**
+   * Adds an incremental event that `readSimpleEvent` read from `raw` (its JSON as read, kept as it is), exactly as
+   * `add` would add the parsed event: such an event needs no normalising and references no assets.
+   */
+  addSimple(event: SimpleEvent, windowId: unknown, raw: Buffer): void {
+    const windowKey = normaliseWindowId(windowId ?? event.windowId ?? event.windowIdSnake)
+    this.push(windowKey, event.timestamp, raw, describeSimpleEvent(event))
+  }
+
+  private push(windowKey: string, ts: number, json: string | Buffer, info: EventInfo): void {
     let window = this.windows.get(windowKey)
     if (!window) {
       window = { id: windowKey, firstOrder: this.order, entries: [], sorted: true, lastTs: -Infinity }
       this.windows.set(windowKey, window)
     }
-    if (event.timestamp < window.lastTs) window.sorted = false
-    else window.lastTs = event.timestamp
-    window.entries.push({ ts: event.timestamp, text: json, info, order: this.order++ })
+    if (ts < window.lastTs) window.sorted = false
+    else window.lastTs = ts
+    window.entries.push({ ts, text: json, info, order: this.order++ })
     this.rawBytes += json.length
   }
 
@@ -197,96 +213,49 @@ export class RecordingBuilder {
   }
 
   private derive(windows: WindowAccumulator[]): PreparedRecording {
-    const all: { entry: Entry; windowId: string }[] = []
-    for (const window of windows) for (const entry of window.entries) all.push({ entry, windowId: window.id })
-    all.sort((a, b) => a.entry.ts - b.entry.ts || a.entry.order - b.entry.order)
-
-    let clickCount = 0
-    let keypressCount = 0
-    let mouseActivityCount = 0
-    let consoleLog = 0
-    let consoleWarn = 0
-    let consoleError = 0
-    let hasFullSnapshot = false
-    let isMobile = false
-    let hasNetwork = false
-    const urls: string[] = []
-    const tags = new Set<string>()
-    const items: PreparedItem[] = []
-    const exceptions: ExceptionRow[] = []
-    let consoleFts = ''
-    const lastInputAt = new Map<string, number>()
-    const addItem = (item: PreparedItem) => {
-      if (items.length < MAX_ITEMS) items.push(item)
-    }
-    const addUrl = (href: string, ts: number, windowId: string) => {
-      if (urls.at(-1) === href) return
-      urls.push(href)
-      addItem({ timestampMs: ts, windowId, kind: 'navigation', level: null, label: href, detail: null })
-    }
-
-    for (const { entry, windowId } of all) {
-      const info = entry.info
-      const ts = entry.ts
-      if (info.type === EventType.FullSnapshot) {
-        hasFullSnapshot = true
-        if (info.isMobile) isMobile = true
+    const tally = new Tally(this.id!)
+    let eventCount = 0
+    let startMs = 0
+    let endMs = 0
+    if (windows.length === 1) {
+      // One window's entries are already in time order (sorted, Meta entries placed before their snapshot).
+      const entries = windows[0].entries
+      const windowId = windows[0].id
+      for (let i = 0; i < entries.length; i++) tally.visit(entries[i].info, entries[i].ts, windowId)
+      eventCount = entries.length
+      if (eventCount > 0) {
+        startMs = entries[0].ts
+        endMs = entries[eventCount - 1].ts
       }
-      if (info.isClick) {
-        clickCount++
-        addItem({ timestampMs: ts, windowId, kind: 'click', level: null, label: 'Click', detail: info.clickTargetId === undefined ? null : `node ${info.clickTargetId}` })
-      }
-      if (info.isKeypress) {
-        keypressCount++
-        const last = lastInputAt.get(windowId) ?? -Infinity
-        if (ts - last > 1000) addItem({ timestampMs: ts, windowId, kind: 'keypress', level: null, label: 'Typing', detail: null })
-        lastInputAt.set(windowId, ts)
-      }
-      if (info.isMouseActivity) mouseActivityCount++
-      if (info.type === EventType.Meta && info.href) addUrl(info.href, ts, windowId)
-      if (info.customTag !== undefined) {
-        tags.add(info.customTag)
-        if ((info.customTag === '$url_changed' || info.customTag === '$pageview') && info.href) {
-          addUrl(info.href, ts, windowId)
-        } else {
-          addItem({ timestampMs: ts, windowId, kind: 'custom', level: null, label: info.customTag, detail: null })
-        }
-      }
-      if (info.consoleLevel !== undefined) {
-        const level = info.consoleLevel
-        if (level === 'error' || level === 'assert') consoleError++
-        else if (level === 'warn') consoleWarn++
-        else consoleLog++
-        const text = info.consoleText ?? ''
-        addItem({ timestampMs: ts, windowId, kind: 'console', level, label: text, detail: info.consoleTrace?.join('\n') ?? null })
-        if (consoleFts.length < MAX_CONSOLE_FTS) consoleFts += text.slice(0, 500) + '\n'
-        if (level === 'error' || level === 'assert') exceptions.push(consoleException(this.id!, windowId, ts, text, info.consoleTrace))
-      }
-      if (info.network) {
-        hasNetwork = true
-        for (const request of info.network.slice(0, MAX_NETWORK_ITEMS_PER_EVENT)) {
-          const failed = request.status !== null && (request.status >= 400 || request.status === 0)
-          addItem({
-            timestampMs: ts,
-            windowId,
-            kind: 'network',
-            level: request.status === null ? null : failed ? 'error' : String(Math.floor(request.status / 100)) + 'xx',
-            label: `${request.method ?? 'GET'} ${request.name}`,
-            detail: [request.status === null ? null : `status ${request.status}`, request.durationMs === null ? null : `${request.durationMs} ms`].filter(Boolean).join(', ') || null
-          })
-        }
+    } else {
+      const all: { entry: Entry; windowId: string }[] = []
+      for (const window of windows) for (const entry of window.entries) all.push({ entry, windowId: window.id })
+      all.sort((a, b) => a.entry.ts - b.entry.ts || a.entry.order - b.entry.order)
+      for (let i = 0; i < all.length; i++) tally.visit(all[i].entry.info, all[i].entry.ts, all[i].windowId)
+      eventCount = all.length
+      if (eventCount > 0) {
+        startMs = all[0].entry.ts
+        endMs = all[eventCount - 1].entry.ts
       }
     }
+    return this.summarise(windows, tally, eventCount, startMs, endMs)
+  }
 
+  private summarise(
+    windows: WindowAccumulator[],
+    tally: Tally,
+    eventCount: number,
+    startMs: number,
+    endMs: number
+  ): PreparedRecording {
+    const { urls, items, isMobile, hasFullSnapshot } = tally
     const segments = windows.flatMap((window) => activitySegments(window))
-    const startMs = all.length > 0 ? all[0].entry.ts : 0
-    const endMs = all.length > 0 ? all[all.length - 1].entry.ts : 0
     const activeMs = unionLength(segments.filter((s) => s.isActive))
     let brokenReason: string | null = null
-    if (all.length === 0) brokenReason = 'the recording has no valid rrweb events'
+    if (eventCount === 0) brokenReason = 'the recording has no valid rrweb events'
     else if (isMobile) brokenReason = 'mobile recording (wireframes): it cannot be replayed in the web player'
     else if (!hasFullSnapshot) brokenReason = 'no full snapshot: the page was never captured, so it cannot be replayed'
-    else if (all.length < 2) brokenReason = 'only one event: nothing to replay'
+    else if (eventCount < 2) brokenReason = 'only one event: nothing to replay'
 
     items.sort((a, b) => a.timestampMs - b.timestampMs)
     return {
@@ -299,23 +268,23 @@ export class RecordingBuilder {
       endMs,
       durationMs: endMs - startMs,
       activeMs,
-      clickCount,
-      keypressCount,
-      mouseActivityCount,
-      consoleLogCount: consoleLog,
-      consoleWarnCount: consoleWarn,
-      consoleErrorCount: consoleError,
+      clickCount: tally.clickCount,
+      keypressCount: tally.keypressCount,
+      mouseActivityCount: tally.mouseActivityCount,
+      consoleLogCount: tally.consoleLog,
+      consoleWarnCount: tally.consoleWarn,
+      consoleErrorCount: tally.consoleError,
       startUrl: urls[0] ?? null,
       urls,
       windowIds: windows.map((w) => w.id),
-      eventCount: all.length,
+      eventCount,
       rawBytes: this.rawBytes,
       hasFullSnapshot,
       brokenReason,
       snapshotSource: isMobile ? 'mobile' : 'web',
-      hasNetwork,
-      customTags: [...tags],
-      consoleText: consoleFts,
+      hasNetwork: tally.hasNetwork,
+      customTags: [...tally.tags],
+      consoleText: tally.consoleFts,
       windows: windows.map((window, index) => ({
         windowId: window.id,
         index: index + 1,
@@ -326,11 +295,107 @@ export class RecordingBuilder {
       })),
       segments,
       items,
-      exceptions,
+      exceptions: tally.exceptions,
       chunks: [],
       assetUrls: [...this.assetUrls],
       duplicateCount: 0,
       warnings: this.warnings
+    }
+  }
+}
+
+/**
+ * Counts, URLs, console entries and timeline items of a recording, gathered event by event in time order.
+ *
+ * A class of small methods rather than one loop with closures: the loop runs for every event and is optimised by
+ * V8 on its own; rare branches (console, network, custom events) stay out of the compiled loop.
+ */
+class Tally {
+  clickCount = 0
+  keypressCount = 0
+  mouseActivityCount = 0
+  consoleLog = 0
+  consoleWarn = 0
+  consoleError = 0
+  hasFullSnapshot = false
+  isMobile = false
+  hasNetwork = false
+  consoleFts = ''
+  readonly urls: string[] = []
+  readonly tags = new Set<string>()
+  readonly items: PreparedItem[] = []
+  readonly exceptions: ExceptionRow[] = []
+  private readonly lastInputAt = new Map<string, number>()
+
+  constructor(private readonly sessionId: string) {}
+
+  visit(info: EventInfo, ts: number, windowId: string): void {
+    if (info.type === EventType.FullSnapshot) {
+      this.hasFullSnapshot = true
+      if (info.isMobile) this.isMobile = true
+    }
+    if (info.isClick) this.click(info, ts, windowId)
+    if (info.isKeypress) this.keypress(ts, windowId)
+    if (info.isMouseActivity) this.mouseActivityCount++
+    if (info.type === EventType.Meta && info.href) this.addUrl(info.href, ts, windowId)
+    if (info.customTag !== undefined) this.custom(info, info.customTag, ts, windowId)
+    if (info.consoleLevel !== undefined) this.console(info, info.consoleLevel, ts, windowId)
+    if (info.network) this.network(info.network, ts, windowId)
+  }
+
+  private addItem(item: PreparedItem): void {
+    if (this.items.length < MAX_ITEMS) this.items.push(item)
+  }
+
+  private addUrl(href: string, ts: number, windowId: string): void {
+    if (this.urls.at(-1) === href) return
+    this.urls.push(href)
+    this.addItem({ timestampMs: ts, windowId, kind: 'navigation', level: null, label: href, detail: null })
+  }
+
+  private click(info: EventInfo, ts: number, windowId: string): void {
+    this.clickCount++
+    const detail = info.clickTargetId === undefined ? null : `node ${info.clickTargetId}`
+    this.addItem({ timestampMs: ts, windowId, kind: 'click', level: null, label: 'Click', detail })
+  }
+
+  private keypress(ts: number, windowId: string): void {
+    this.keypressCount++
+    const last = this.lastInputAt.get(windowId) ?? -Infinity
+    if (ts - last > 1000) this.addItem({ timestampMs: ts, windowId, kind: 'keypress', level: null, label: 'Typing', detail: null })
+    this.lastInputAt.set(windowId, ts)
+  }
+
+  private custom(info: EventInfo, tag: string, ts: number, windowId: string): void {
+    this.tags.add(tag)
+    if ((tag === '$url_changed' || tag === '$pageview') && info.href) this.addUrl(info.href, ts, windowId)
+    else this.addItem({ timestampMs: ts, windowId, kind: 'custom', level: null, label: tag, detail: null })
+  }
+
+  private console(info: EventInfo, level: string, ts: number, windowId: string): void {
+    if (level === 'error' || level === 'assert') this.consoleError++
+    else if (level === 'warn') this.consoleWarn++
+    else this.consoleLog++
+    const text = info.consoleText ?? ''
+    this.addItem({ timestampMs: ts, windowId, kind: 'console', level, label: text, detail: info.consoleTrace?.join('\n') ?? null })
+    if (this.consoleFts.length < MAX_CONSOLE_FTS) this.consoleFts += text.slice(0, 500) + '\n'
+    if (level === 'error' || level === 'assert') {
+      this.exceptions.push(consoleException(this.sessionId, windowId, ts, text, info.consoleTrace))
+    }
+  }
+
+  private network(requests: NetworkSummary[], ts: number, windowId: string): void {
+    this.hasNetwork = true
+    for (const request of requests.slice(0, MAX_NETWORK_ITEMS_PER_EVENT)) {
+      const failed = request.status !== null && (request.status >= 400 || request.status === 0)
+      this.addItem({
+        timestampMs: ts,
+        windowId,
+        kind: 'network',
+        level: request.status === null ? null : failed ? 'error' : String(Math.floor(request.status / 100)) + 'xx',
+        label: `${request.method ?? 'GET'} ${request.name}`,
+        detail: [request.status === null ? null : `status ${request.status}`, request.durationMs === null ? null : `${request.durationMs} ms`].filter(Boolean).join(', ') || null
+      })
     }
   }
 }
@@ -461,17 +526,20 @@ function unionLength(spans: { startMs: number; endMs: number }[]): number {
 let scratch = Buffer.allocUnsafeSlow(4 * CHUNK_TARGET_BYTES)
 const MAX_SCRATCH_BYTES = 16 * 1024 * 1024
 
-function encodeChunk(entries: Entry[]): Buffer {
+function encodeChunk(entries: Entry[], from: number, to: number): Buffer {
   let capacity = 2
-  for (const entry of entries) capacity += (typeof entry.text === 'string' ? 3 : 1) * entry.text.length + 1
+  for (let i = from; i < to; i++) {
+    const text = entries[i].text
+    capacity += (typeof text === 'string' ? 3 : 1) * text.length + 1
+  }
   // A chunk with a huge full snapshot gets a buffer of its own rather than keeping one that size for good.
   let target = scratch
   if (capacity > MAX_SCRATCH_BYTES) target = Buffer.allocUnsafeSlow(capacity)
   else if (scratch.length < capacity) target = scratch = Buffer.allocUnsafeSlow(Math.max(capacity, 2 * scratch.length))
   let offset = 0
   target[offset++] = 0x5b // [
-  for (let i = 0; i < entries.length; i++) {
-    if (i > 0) target[offset++] = 0x2c // ,
+  for (let i = from; i < to; i++) {
+    if (i > from) target[offset++] = 0x2c // ,
     const text = entries[i].text
     if (typeof text === 'string') offset += target.write(text, offset)
     else {
@@ -484,38 +552,49 @@ function encodeChunk(entries: Entry[]): Buffer {
   return target.subarray(0, offset)
 }
 
+/**
+ * Cuts each window's entries into chunks. The loop over entries only finds where chunks end; encoding and
+ * compression are in `compressChunk` (a loop that also inlined zlib's JavaScript was costly for V8 to optimise).
+ */
 function buildChunks(windows: WindowAccumulator[]): PreparedChunk[] {
   const chunks: PreparedChunk[] = []
   for (const window of windows) {
-    let current: Entry[] = []
+    const entries = window.entries
+    let start = 0
     let bytes = 0
-    const flush = () => {
-      if (current.length === 0) return
-      const raw = encodeChunk(current)
-      chunks.push({
-        seq: chunks.length,
-        windowId: window.id,
-        firstMs: current[0].ts,
-        lastMs: current[current.length - 1].ts,
-        eventCount: current.length,
-        hasFullSnapshot: current.some((e) => e.info.type === EventType.FullSnapshot),
-        rawBytes: raw.length,
-        data: deflateRawSync(raw, { level: 1 })
-      })
-      current = []
-      bytes = 0
+    for (let i = 0; i < entries.length; i++) {
+      const type = entries[i].info.type
+      if (i > start) {
+        const startsPage = type === EventType.Meta
+        const followsMeta = type === EventType.FullSnapshot && entries[i - 1].info.type === EventType.Meta
+        if (startsPage || (bytes >= CHUNK_TARGET_BYTES && !followsMeta)) {
+          chunks.push(compressChunk(window.id, entries, start, i, chunks.length))
+          start = i
+          bytes = 0
+        }
+      }
+      bytes += entries[i].text.length
     }
-    for (let i = 0; i < window.entries.length; i++) {
-      const entry = window.entries[i]
-      const startsPage = entry.info.type === EventType.Meta
-      const followsMeta = entry.info.type === EventType.FullSnapshot && current.at(-1)?.info.type === EventType.Meta
-      if (current.length > 0 && (startsPage || (bytes >= CHUNK_TARGET_BYTES && !followsMeta))) flush()
-      current.push(entry)
-      bytes += entry.text.length
-    }
-    flush()
+    if (start < entries.length) chunks.push(compressChunk(window.id, entries, start, entries.length, chunks.length))
   }
   return chunks
+}
+
+/** One chunk: entries `from` to `to` (exclusive) of a window, as a JSON array compressed with raw deflate level 1. */
+function compressChunk(windowId: string, entries: Entry[], from: number, to: number, seq: number): PreparedChunk {
+  const raw = encodeChunk(entries, from, to)
+  let hasFullSnapshot = false
+  for (let i = from; i < to; i++) if (entries[i].info.type === EventType.FullSnapshot) hasFullSnapshot = true
+  return {
+    seq,
+    windowId,
+    firstMs: entries[from].ts,
+    lastMs: entries[to - 1].ts,
+    eventCount: to - from,
+    hasFullSnapshot,
+    rawBytes: raw.length,
+    data: deflateRawSync(raw, { level: 1 })
+  }
 }
 
 function consoleException(

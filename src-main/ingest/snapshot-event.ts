@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib'
+import type { SimpleEvent } from './simple-event-reader'
 
 /** rrweb's event types (FORMATS.md §4). */
 export const EventType = {
@@ -168,17 +169,7 @@ export function describeEvent(event: RawEvent): EventInfo {
   const data = isRecord(event.data) ? event.data : undefined
   const source = event.type === EventType.IncrementalSnapshot && typeof data?.source === 'number' ? data.source : -1
   const interaction = source === Source.MouseInteraction && typeof data?.type === 'number' ? data.type : -1
-  const info: EventInfo = {
-    type: event.type,
-    source,
-    isActive:
-      event.type === EventType.FullSnapshot ||
-      (event.type === EventType.IncrementalSnapshot && ACTIVE_SOURCES.has(source)),
-    isClick: interaction === MouseInteraction.Click || interaction === MouseInteraction.DblClick,
-    isKeypress: source === Source.Input,
-    isMouseActivity:
-      source === Source.MouseMove || source === Source.MouseInteraction || source === Source.TouchMove
-  }
+  const info = baseInfo(event.type, source, interaction)
   if (info.isClick && typeof data?.id === 'number') info.clickTargetId = data.id
   if (event.type === EventType.Meta && data) {
     if (typeof data.href === 'string') info.href = data.href
@@ -211,6 +202,45 @@ export function describeEvent(event: RawEvent): EventInfo {
     }
   }
   return info
+}
+
+/**
+ * `describeEvent` of an incremental event that `readSimpleEvent` read (type 3, a number source, `data` an object):
+ * the same facts from the numbers it picked out of the bytes.
+ */
+export function describeSimpleEvent(event: SimpleEvent): EventInfo {
+  const source = event.source
+  const interaction = source === Source.MouseInteraction && event.dataType !== undefined ? event.dataType : -1
+  const isClick = interaction === MouseInteraction.Click || interaction === MouseInteraction.DblClick
+  if (!isClick && source !== Source.ViewportResize) {
+    // The facts of such an event depend on its source alone: one object per source serves them all (a recording
+    // keeps an EventInfo per event until it is finished, so this saves most of those objects).
+    let shared = sharedInfos.get(source)
+    if (shared === undefined) sharedInfos.set(source, (shared = baseInfo(EventType.IncrementalSnapshot, source, -1)))
+    return shared
+  }
+  const info = baseInfo(EventType.IncrementalSnapshot, source, interaction)
+  if (info.isClick && event.dataId !== undefined) info.clickTargetId = event.dataId
+  if (source === Source.ViewportResize) {
+    if (event.width !== undefined) info.width = event.width
+    if (event.height !== undefined) info.height = event.height
+  }
+  return info
+}
+
+/** EventInfo objects shared by the simple events of one source (never changed once made). */
+const sharedInfos = new Map<number, EventInfo>()
+
+/** The facts every event has; `source` -1 and `interaction` -1 when they do not apply. */
+function baseInfo(type: number, source: number, interaction: number): EventInfo {
+  return {
+    type,
+    source,
+    isActive: type === EventType.FullSnapshot || (type === EventType.IncrementalSnapshot && ACTIVE_SOURCES.has(source)),
+    isClick: interaction === MouseInteraction.Click || interaction === MouseInteraction.DblClick,
+    isKeypress: source === Source.Input,
+    isMouseActivity: source === Source.MouseMove || source === Source.MouseInteraction || source === Source.TouchMove
+  }
 }
 
 /** Console plugin payload items are JSON-stringified arguments: show them as the console would. */
