@@ -8,9 +8,11 @@
  *  - import: `importPaths` on the file into another fresh cache, end to end (parse workers, store, relink).
  *
  * Environment: BENCH_EVENTS (default 100000) events, BENCH_RUNS (default 3) runs of each path, interleaved,
- * BENCH_ONLY=store|import for one path. The file is generated once under bench/.data/events/ from the demo
- * dataset's events (new uuids, sessions and times per copy, in time order like an export) and reused. The parse
- * workers are the TypeScript sources through tsx unless TAPEDECK_IMPORT_WORKER names a built one.
+ * BENCH_ONLY=store|import for one path, BENCH_WORKERS to force the number of parse workers (default as the CLI:
+ * none for one file, which is then parsed on the writer's thread). The file is generated once under
+ * bench/.data/events/ from the demo dataset's events (new uuids, sessions and times per copy, in time order like an
+ * export) and reused. Parse workers run the TypeScript sources through tsx unless TAPEDECK_IMPORT_WORKER names a
+ * built one.
  */
 import {
   createReadStream,
@@ -34,6 +36,8 @@ import type { EventRow } from '../src-main/ingest/rows'
 const count = Number(process.env.BENCH_EVENTS ?? 100_000)
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3))
 const only = process.env.BENCH_ONLY
+const workers =
+  process.env.BENCH_WORKERS === undefined ? undefined : Number(process.env.BENCH_WORKERS)
 const root = join(import.meta.dirname, '.data', 'events')
 const source = join(import.meta.dirname, '..', 'test', 'fixtures', 'acme-small', 'events.jsonl')
 const file = join(root, `events-${count}.jsonl`)
@@ -135,7 +139,7 @@ async function importEnd(): Promise<Figures> {
   const db = freshCache('import')
   const started = performance.now()
   const cpuBefore = process.cpuUsage()
-  const summary = await importPaths(db, [file])
+  const summary = await importPaths(db, [file], { workers })
   const seconds = (performance.now() - started) / 1000
   const cpu = process.cpuUsage(cpuBefore)
   const columns = db.prepare(`SELECT count(*) FROM event_columns`).pluck().get() as number

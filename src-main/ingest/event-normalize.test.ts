@@ -220,6 +220,22 @@ describe('normalizeEvent on other JSON shapes', () => {
     expect(({} as Record<string, unknown>).x).toBeUndefined()
   })
 
+  it('adds properties.* keys to a copy, never to the record it reads', () => {
+    const raw = {
+      event: 'e',
+      distinct_id: 'd',
+      timestamp: 1,
+      properties: { $os: 'iOS' },
+      'properties.$current_url': 'https://x.test/',
+      'properties.$os': 'ignored: the properties object has it'
+    }
+    const before = JSON.stringify(raw)
+    const row = normalizeEvent(raw)
+    expect(JSON.parse(row.properties)).toEqual({ $os: 'iOS', $current_url: 'https://x.test/' })
+    expect(row.columns.values).toEqual(['https://x.test/', null, null, null, null, 'iOS', null, null])
+    expect(JSON.stringify(raw)).toBe(before)
+  })
+
   it('uses $screen_name when there is no $current_url, and epoch timestamps', () => {
     const ms = Date.UTC(2024, 5, 1, 12)
     const base = { uuid: 'u', event: '$screen', distinct_id: 'd' }
