@@ -1,6 +1,10 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { RecordingQuery, RecordingSort } from '@shared/domain'
-import { createTestDb } from '../test/test-db'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { createTempDir, createTestDb } from '../test/test-db'
+import { migrate } from './migrate'
+import { MIGRATIONS } from './migrations'
 import {
   countRecordings,
   markRecordingViewed,
@@ -48,11 +52,22 @@ const EVENTS = ['$pageview', 'signup', 'purchase']
 const BASE_MS = Date.UTC(2026, 0, 1)
 
 /** Fills a cache with `count` random recordings, persons, events and search documents (ties on purpose). */
-function seed(db: WritableDb, count: number, random: () => number): void {
+function seed(
+  db: WritableDb,
+  count: number,
+  random: () => number,
+  batch: { idPrefix: string; firstMs: number; words: readonly string[] } = {
+    idPrefix: 'rec',
+    firstMs: BASE_MS,
+    words: WORDS
+  }
+): void {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
-  const insertPerson = db.prepare(`INSERT INTO persons (id, email, name) VALUES (?, ?, ?)`)
+  const insertPerson = db.prepare(
+    `INSERT OR IGNORE INTO persons (id, email, name) VALUES (?, ?, ?)`
+  )
   const insertDistinct = db.prepare(
-    `INSERT INTO person_distinct_ids (distinct_id, person_id) VALUES (?, ?)`
+    `INSERT OR IGNORE INTO person_distinct_ids (distinct_id, person_id) VALUES (?, ?)`
   )
   for (let p = 0; p < 20; p++) {
     insertPerson.run(`person-${p}`, p % 3 === 0 ? null : `User${p}@Example.test`, `Name ${p}`)
@@ -72,7 +87,7 @@ function seed(db: WritableDb, count: number, random: () => number): void {
   const used = new Set<number>()
   for (let k = 0; k < count; k++) {
     // Start times collide now and then, so rowids (start_ms * 1024 + n) and start times both tie.
-    const startMs = BASE_MS + Math.floor(random() * 200) * 60_000
+    const startMs = batch.firstMs + Math.floor(random() * 200) * 60_000
     let rowid = startMs * 1024
     while (used.has(rowid)) rowid++
     used.add(rowid)
@@ -88,7 +103,7 @@ function seed(db: WritableDb, count: number, random: () => number): void {
     const urls = URLS.filter(() => random() < 0.3)
     // Only the shortest recordings visit this URL: it comes last in the longest-first order.
     if (durationMs === 5_000) urls.push('https://late.test/x')
-    const id = `rec-${k}`
+    const id = `${batch.idPrefix}-${k}`
     insert.run({
       rowid,
       id,
@@ -103,7 +118,7 @@ function seed(db: WritableDb, count: number, random: () => number): void {
       urls: JSON.stringify(urls),
       viewedAtMs: random() < 0.3 ? startMs + 1 : null
     })
-    const words = WORDS.filter(() => random() < 0.35)
+    const words = batch.words.filter(() => random() < 0.35)
     // Twelve terms share the prefix "zone" (more than a prefix is spelled out as); "latecomer" only in the shortest.
     if (durationMs === 5_000) words.push('latecomer')
     insertFts.run(
@@ -380,6 +395,63 @@ describe('toExactFtsQuery', () => {
       `INSERT INTO recordings_fts (rowid, people, urls, console, exceptions, tags, events) VALUES (1, '', '', 'checkered', '', '', '')`
     ).run()
     expect(toExactFtsQuery(db, 'chec')).toBe('("checkered" OR "checking" OR "checkout")')
+  })
+})
+
+describe('answers kept between queries', () => {
+  it('are forgotten when the cache changes, through this connection or another', () => {
+    const { dir, cleanup } = createTempDir()
+    const path = join(dir, 'cache.sqlite')
+    const writer = new Database(path) as WritableDb
+    const reader = new Database(path, { readonly: true }) as unknown as WritableDb
+    try {
+      writer.pragma('journal_mode = WAL')
+      migrate(writer, MIGRATIONS)
+      seed(writer, 700, createRandom(12))
+      // Walks that gather their matches as sets (the matches come last in these orders), their counts, a prefix.
+      const queries: RecordingQuery[] = [
+        { urlContains: 'late.test', sort: 'longest', limit: 20 },
+        { urlContains: 'late.test', viewed: false, sort: 'longest', limit: 20 },
+        { text: 'latecomer', sort: 'longest', limit: 20 },
+        { text: 'latecomer', hasExceptions: true, sort: 'most-active', limit: 20 },
+        { text: 'chec', sort: 'longest', limit: 20 },
+        { text: 'chec', sort: 'latest', limit: 20 }
+      ]
+      const expectSame = (db: WritableDb) => {
+        for (const query of queries) {
+          const expected = referenceSearch(writer, query)
+          const page = searchRecordings(db, query, { countAtMost: 30 })
+          expect({ query, ids: page.recordings.map((r) => r.id) }).toEqual({
+            query,
+            ids: expected.ids
+          })
+          expect({ query, total: countRecordings(db, query) }).toEqual({
+            query,
+            total: expected.total
+          })
+        }
+      }
+      expectSame(reader)
+      expectSame(writer)
+      const before = referenceSearch(writer, { text: 'chec' }).total
+      // New matches, and a term the prefix "chec" now stands for, written by the writer: the reader sees them too.
+      seed(writer, 300, createRandom(13), {
+        idPrefix: 'later',
+        firstMs: BASE_MS + 86_400_000,
+        words: [...WORDS, 'checkered']
+      })
+      expect(referenceSearch(writer, { text: 'chec' }).total).toBeGreaterThan(before)
+      expectSame(reader)
+      expectSame(writer)
+      writer.prepare(`DELETE FROM recordings_fts WHERE rowid % 3 = 0`).run()
+      writer.prepare(`DELETE FROM recordings WHERE rowid % 3 = 0`).run()
+      expectSame(writer)
+      expectSame(reader)
+    } finally {
+      reader.close()
+      writer.close()
+      cleanup()
+    }
   })
 })
 
