@@ -51,10 +51,10 @@ export async function createFileRunner(workers: number): Promise<FileRunner> {
       close: async () => {}
     }
   }
-  const pool: PooledWorker[] = []
-  try {
-    for (let i = 0; i < workers; i++) pool.push(await PooledWorker.start())
-  } catch {
+  // Started together: each takes a while to boot (an isolate, Node, the worker's code) before the first file.
+  const started = await Promise.allSettled(Array.from({ length: workers }, () => PooledWorker.start()))
+  const pool = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
+  if (pool.length < workers) {
     await Promise.all(pool.map((w) => w.close()))
     return createFileRunner(0)
   }

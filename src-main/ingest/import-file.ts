@@ -12,7 +12,13 @@ import { Utf8Check } from './utf8-check'
 import { classifyJsonRecord } from './record-kind'
 import { RecordingBuilder, type PreparedRecording, type RecordingIdSource } from './recording-builder'
 import type { EventRow, ExceptionRow, PersonRow } from './rows'
-import { JsonStreamScanner, type PathSegment, type ScanDecision, type ValueKind } from './json-scanner'
+import {
+  JsonStreamScanner,
+  type PathSegment,
+  type ScanDecision,
+  type ScanVisitor,
+  type ValueKind
+} from './json-scanner'
 import { readSimpleEvent, type SimpleEvent } from './simple-event-reader'
 
 /** What one file's import hands to the store, in order. */
@@ -180,21 +186,32 @@ class FileContext {
   private personCount = 0
   private formats = new Set<string>()
   private records = 0
+  private recordMode = false
 
   constructor(path: string, emit: EmitMessage) {
     this.path = path
     this.emit = emit
   }
 
-  visitor(recordMode: boolean) {
-    return {
-      onValueStart: (path: readonly PathSegment[], kind: ValueKind): ScanDecision =>
-        recordMode ? 'capture' : this.decide(path, kind),
-      onCapture: (path: readonly PathSegment[], raw: Buffer) => this.capture(path, raw, recordMode),
-      onContainerEnd: (path: readonly PathSegment[]) => {
-        if (path.length === 0) this.finishTop()
-      }
-    }
+  /**
+   * The scanner's visitor: this context itself, so that every file's scanner calls the same methods (fresh arrow
+   * functions per file made V8 throw away the scanner's optimised code at each new file).
+   */
+  visitor(recordMode: boolean): ScanVisitor {
+    this.recordMode = recordMode
+    return this
+  }
+
+  onValueStart(path: readonly PathSegment[], kind: ValueKind): ScanDecision {
+    return this.recordMode ? 'capture' : this.decide(path, kind)
+  }
+
+  onCapture(path: readonly PathSegment[], raw: Buffer): void {
+    this.capture(path, raw, this.recordMode)
+  }
+
+  onContainerEnd(path: readonly PathSegment[]): void {
+    if (path.length === 0) this.finishTop()
   }
 
   private decide(path: readonly PathSegment[], kind: ValueKind): ScanDecision {

@@ -121,6 +121,7 @@ async function importPathsUnchecked(
   const workerCount =
     options.workers ?? (toImport.length > 1 && importBytes >= PARALLEL_THRESHOLD_BYTES ? Math.min(2, cpus().length) : 0)
   const runner = await createFileRunner(workerCount)
+  let closing: Promise<void> | null = null
   const writeLock = createLock()
   try {
     // Largest first keeps both workers busy to the end.
@@ -147,6 +148,8 @@ async function importPathsUnchecked(
       })
     )
     options.signal?.throwIfAborted()
+    // Every file is parsed: the workers wind down while the final relink runs.
+    closing = runner.close()
     const release = await writeLock.acquire()
     try {
       // IMMEDIATE: the queue is read before anything is written, and a deferred transaction whose read snapshot
@@ -160,7 +163,7 @@ async function importPathsUnchecked(
       release()
     }
   } finally {
-    await runner.close()
+    await (closing ?? runner.close())
   }
 
   const counted = { imported: 0, unchanged: 0, failed: 0 }
