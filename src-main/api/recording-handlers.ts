@@ -7,6 +7,7 @@ import {
   markRecordingViewed,
   searchRecordings
 } from '../db/recording-queries'
+import { getKeyframe, listKeyframes } from '../ingest/keyframe-store'
 import { deleteSavedView, listSavedViews, saveView } from '../db/saved-view-queries'
 import type { AppContext } from '../core/app-context'
 
@@ -28,6 +29,8 @@ export function createRecordingHandlers(context: AppContext): Handlers<Recording
     'recordings:get': (id) => getRecordingDetail(db, id),
     'recordings:get-chunk': (id, seq) => getSnapshotChunk(db, id, seq),
     'recordings:mark-viewed': (id, viewed) => markRecordingViewed(db, id, viewed),
+    'recordings:get-keyframes': (id) => listKeyframes(db, id),
+    'recordings:get-keyframe': (id, seq) => getKeyframe(db, id, seq),
     'views:list': (): SavedView[] => listSavedViews(db),
     'views:save': (name, query) => saveView(db, name, query),
     'views:delete': (id) => deleteSavedView(db, id)

@@ -59,6 +59,8 @@ export const RECORDING_VALIDATORS = {
   'recordings:get': z.tuple([recordingIdSchema]),
   'recordings:get-chunk': z.tuple([recordingIdSchema, z.number().int().min(0).max(1e9)]),
   'recordings:mark-viewed': z.tuple([recordingIdSchema, z.boolean()]),
+  'recordings:get-keyframes': z.tuple([recordingIdSchema]),
+  'recordings:get-keyframe': z.tuple([recordingIdSchema, z.number().int().min(0).max(1e9)]),
   'views:list': z.tuple([]),
   'views:save': z.tuple([z.string().trim().min(1).max(200), recordingQuerySchema]),
   'views:delete': z.tuple([z.number().int().min(0)])

@@ -1,6 +1,7 @@
 import { createEventColumnsWriter } from '../db/event-columns'
 import type { WritableDb } from '../db/types'
 import { insertRecordingAssets } from '../assets/asset-queries'
+import { createKeyframeWriter } from './keyframe-store'
 import type { PreparedRecording } from './recording-builder'
 import type { EventRow, ExceptionRow, PersonRow } from './rows'
 
@@ -80,6 +81,7 @@ export function createImportStore(db: WritableDb) {
     `INSERT INTO snapshot_chunks (recording_id, seq, window_id, first_ms, last_ms, event_count, has_full_snapshot, raw_bytes, data)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
   )
+  const insertKeyframes = createKeyframeWriter(db)
   const insertException = db.prepare(`
     INSERT INTO exceptions (session_id, window_id, timestamp_ms, type, message, level, handled, frames, stack_text,
                             source, event_uuid, fingerprint, issue_id)
@@ -228,6 +230,7 @@ export function createImportStore(db: WritableDb) {
       for (const c of recording.chunks) {
         insertChunk.run(recording.id, c.seq, c.windowId, c.firstMs, c.lastMs, c.eventCount, c.hasFullSnapshot ? 1 : 0, c.rawBytes, c.data)
       }
+      insertKeyframes(recording.id, recording.keyframes)
       for (const e of recording.exceptions) insertException.run(exceptionParams(e))
       insertRecordingAssets(db, recording.id, recording.assetUrls, nowMs)
       changes.recordingIds.add(recording.id)

@@ -1,4 +1,5 @@
 import { deflateRawSync } from 'node:zlib'
+import { buildKeyframes, type PreparedKeyframe } from './keyframe-index'
 import type { ExceptionRow, PersonRow } from './rows'
 import type { SimpleEvent } from './simple-event-reader'
 import {
@@ -68,6 +69,8 @@ export type PreparedRecording = {
   items: PreparedItem[]
   exceptions: ExceptionRow[]
   chunks: PreparedChunk[]
+  /** Pages rebuilt at chunk boundaries of long windows, so a seek does not replay from the full snapshot. */
+  keyframes?: PreparedKeyframe[]
   assetUrls: string[]
   /** Exact duplicates removed (the SDK resends on retries; PostHog's player drops them too). */
   duplicateCount: number
@@ -208,6 +211,7 @@ export class RecordingBuilder {
 
     const prepared = this.derive(windows)
     prepared.chunks = buildChunks(windows)
+    prepared.keyframes = buildKeyframes(windows, prepared.chunks)
     prepared.duplicateCount = duplicates
     return prepared
   }

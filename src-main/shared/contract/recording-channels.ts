@@ -3,6 +3,9 @@ import type { RecordingDetail, RecordingId, RecordingPage, RecordingQuery } from
 /** A saved set of list filters. */
 export type SavedView = { id: number; name: string; query: RecordingQuery; createdAtMs: number }
 
+/** A keyframe stored at import: the page just before chunk `seq` (of window `windowId`), at `timestampMs`. */
+export type KeyframeInfo = { seq: number; windowId: string; timestampMs: number; byteLength: number }
+
 /** Requests of the recording list and the player. */
 export type RecordingChannels = {
   /** A page; its `total` may stop at 1,000 (`totalIsExact` false): then `recordings:count` has the exact number. */
@@ -19,6 +22,13 @@ export type RecordingChannels = {
    */
   'recordings:get-chunk': (id: RecordingId, seq: number) => Uint8Array | null
   'recordings:mark-viewed': (id: RecordingId, viewed: boolean) => void
+  /** The keyframes stored for a recording's long windows (none for recordings imported before they existed). */
+  'recordings:get-keyframes': (id: RecordingId) => KeyframeInfo[]
+  /**
+   * One stored keyframe: `[Meta, FullSnapshot, ...state events]` as a raw-deflate JSON array (like a chunk), to
+   * replay chunk `seq` and after from. `null` when there is none.
+   */
+  'recordings:get-keyframe': (id: RecordingId, seq: number) => Uint8Array | null
   'views:list': () => SavedView[]
   'views:save': (name: string, query: RecordingQuery) => SavedView
   'views:delete': (id: number) => void
@@ -30,6 +40,8 @@ export const RECORDING_CHANNELS = {
   'recordings:get': true,
   'recordings:get-chunk': true,
   'recordings:mark-viewed': true,
+  'recordings:get-keyframes': true,
+  'recordings:get-keyframe': true,
   'views:list': true,
   'views:save': true,
   'views:delete': true
