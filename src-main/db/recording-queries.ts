@@ -575,8 +575,15 @@ function countMatching(
   const limited = atMost === undefined ? '' : ' LIMIT @atMost'
   const params = atMost === undefined ? filter.params : { ...filter.params, atMost }
   if (filter.clauses.length === 0 && (filter.fts === null) !== (filter.urls === null)) {
-    // Only a search or only a URL filter: its FTS table alone knows the count.
+    // Only a search or only a URL filter: its FTS table alone knows the count, or its kept match set.
     const table = filter.fts ? 'recordings_fts' : 'recording_urls_fts'
+    const kept = keptMatchSet(db, table, (filter.fts ?? filter.urls) as string)
+    if (kept) {
+      return db
+        .prepare(`SELECT count(*) FROM (SELECT 1 FROM ${kept}${limited})`)
+        .pluck()
+        .get(atMost === undefined ? {} : { atMost }) as number
+    }
     return db
       .prepare(
         `SELECT count(*) FROM (SELECT rowid FROM ${table} WHERE ${table} MATCH @match${limited})`
@@ -685,14 +692,22 @@ export function searchRecordings(
   let ids: number[] | null = null
   let walk = false
   if (filter.urls && !filter.fts && byKey && urlsAreCommon(db, filter.urls)) {
-    ids = walkTestingUrls(db, filter, sort, query.urlContains ?? '', limit, offset)
+    // With the URL's matches at hand (an earlier page gathered them), the walk tests rows against them at once.
+    if (!keptMatchSet(db, 'recording_urls_fts', filter.urls))
+      ids = walkTestingUrls(db, filter, sort, query.urlContains ?? '', limit, offset)
     // When that walk gave up, the URL's matches come first late in this order: walk it testing the URL match set.
     walk = !hasSelectiveFilter(query)
   }
   /** The total when the page's query counted it too. */
   let countedAlong: { total: number; exact: boolean } | null = null
   const commonSearch = filter.fts !== null && byKey && searchIsCommon(db, query, filter.fts)
-  if (ids === null && commonSearch && filter.ftsProbes && offset + limit <= PROBED_PAGE_END)
+  if (
+    ids === null &&
+    commonSearch &&
+    filter.ftsProbes &&
+    offset + limit <= PROBED_PAGE_END &&
+    !keptMatchSet(db, 'recordings_fts', filter.fts as string)
+  )
     ids = walkProbingSearch(db, filter, sort, limit, offset)
   if (ids === null) {
     walk ||= commonSearch
