@@ -110,7 +110,7 @@ export function writeSnapshot(store: EventStore, key: string, parts: SnapshotPar
   else store.snapshots.write(key, store.fingerprint, parts)
 }
 
-type PendingSaves = Map<string, () => SnapshotPart[]>
+type PendingSaves = Map<string, () => SnapshotPart[] | undefined>
 
 const PENDING_KEY = 'pending-saves'
 
@@ -126,7 +126,8 @@ export function saveEventStore(store: EventStore, atMost = Infinity): number {
   for (const [key, encode] of pending) {
     if (saved >= atMost) break
     pending.delete(key)
-    store.snapshots?.write(key, store.fingerprint, encode())
+    const parts = encode()
+    if (parts) store.snapshots?.write(key, store.fingerprint, parts)
     saved++
   }
   return pending.size
@@ -138,10 +139,33 @@ export type StoreUpdate = {
   updated: EventStore
   /** Where the previous store's events went, and where the added ones are. */
   moves: StoreMoves
-  /** New code of each previous `$session_id` code; null when the previous store had no session column. */
-  sessionCodes: Int32Array | null
-  /** Previous session codes that received added events. */
-  touchedSessions: Set<number>
+  /** The `$session_id` column carried over (merged on first call); null when the previous store had none. */
+  sessions(): MergedSessions | null
+}
+
+/** The previous `$session_id` column over an updated store, and how its codes moved. */
+export type MergedSessions = {
+  column: SessionColumn
+  /** New code of each previous code. */
+  renumbered: Int32Array
+  /** Previous codes that received added events. */
+  touched: Set<number>
+}
+
+const CARRIES_KEY = 'carries'
+
+/**
+ * A value an update carries over to the store and has not made yet (see updateEventStore): made now and kept;
+ * undefined when there is none (or the previous store did not have it).
+ */
+export function takeCarried(store: EventStore, key: string): unknown {
+  const carries = store.lazy.get(CARRIES_KEY) as Map<string, () => unknown> | undefined
+  const carry = carries?.get(key)
+  if (!carry) return undefined
+  carries?.delete(key)
+  const value = carry()
+  if (value !== undefined) store.lazy.set(key, value)
+  return value
 }
 
 /** Carries a cached value of another module (the session devices) from the previous store to an updated one. */
@@ -200,15 +224,8 @@ export function updateEventStore(
   carryOver: readonly CarryOver[] = []
 ): EventStore | null {
   if (previous.eventsWithoutPerson > 0 || previous.reordered.size > 0) return null
-  // Everything carried over is read before the new store is saved (saving drops other fingerprints' snapshots).
   const oldRowids = findSaved(previous, 'rowids', rowidsCodec(previous))
   if (!oldRowids) return null
-  const oldSessions = findSaved(previous, SESSION_KEY, sessionCodec(previous))
-  const oldColumns = new Map<string, PropertyColumn>()
-  for (const property of EXTRACTED_COLUMN.keys()) {
-    const column = findSaved(previous, propertyKey(null, property), propertyCodec(previous))
-    if (column) oldColumns.set(property, column)
-  }
   return readConsistently(db, () => {
     const fingerprint = getDataFingerprint(db)
     const before = parseFingerprint(previous.fingerprint)
@@ -243,38 +260,45 @@ export function updateEventStore(
       ['rowids', () => rowidsCodec(store).encode(getRowids(db, store))]
     ])
     store.lazy.set(PENDING_KEY, pending)
-    const update: StoreUpdate = {
-      previous,
-      updated: store,
-      moves,
-      sessionCodes: null,
-      touchedSessions: new Set()
+    // The columns are carried over when first asked for (a funnel needs one or two; the warm-up asks for the rest
+    // between requests), from the previous store's memory or snapshots: saving the updated store saves them first.
+    const carries = new Map<string, () => unknown>()
+    store.lazy.set(CARRIES_KEY, carries)
+    let merged: MergedSessions | null | undefined
+    const sessions = (): MergedSessions | null => {
+      if (merged === undefined) {
+        const old = findSaved(previous, SESSION_KEY, sessionCodec(previous))
+        merged = old ? mergeSessions(old, moves, added) : null
+      }
+      return merged
     }
-    if (oldSessions) {
-      const merged = mergeSessions(oldSessions, moves, added)
-      store.lazy.set(SESSION_KEY, merged.column)
-      update.sessionCodes = merged.renumbered
-      update.touchedSessions = merged.touched
-      pending.set(SESSION_KEY, () => sessionCodec(store).encode(merged.column))
-    }
-    if (oldColumns.size > 0 && hasEventColumns(db, store)) {
-      const properties = [...oldColumns.keys()]
-      // Added rowids are consecutive only without gaps; index them by their offset from the first one.
-      const base = added.length > 0 ? added[0][0] : 0
-      const span = added.length > 0 ? added[added.length - 1][0] - base + 1 : 0
-      const positionByOffset = new Int32Array(span).fill(-1)
-      added.forEach(([rowid], k) => (positionByOffset[rowid - base] = moves.addedAt[k]))
-      const builders = properties.map((property) =>
-        carryColumn(oldColumns.get(property) as PropertyColumn, moves)
-      )
-      readExtractedColumns(db, positionByOffset, properties, builders, before.maxEvent, base)
-      properties.forEach((property, i) => {
-        const key = propertyKey(null, property)
-        const column = finishColumn(builders[i])
-        store.lazy.set(key, column)
-        pending.set(key, () => propertyCodec(store).encode(column))
+    carries.set(SESSION_KEY, () => sessions()?.column)
+    pending.set(SESSION_KEY, () => {
+      const column = findSaved(store, SESSION_KEY, sessionCodec(store))
+      return column && sessionCodec(store).encode(column)
+    })
+    // Added rowids are consecutive only without gaps; index them by their offset from the first one.
+    const base = added.length > 0 ? added[0][0] : 0
+    const span = added.length > 0 ? added[added.length - 1][0] - base + 1 : 0
+    const positionByOffset = new Int32Array(span).fill(-1)
+    added.forEach(([rowid], k) => (positionByOffset[rowid - base] = moves.addedAt[k]))
+    for (const property of EXTRACTED_COLUMN.keys()) {
+      const key = propertyKey(null, property)
+      carries.set(key, () => {
+        const old = findSaved(previous, key, propertyCodec(previous))
+        if (!old || !hasEventColumns(db, store)) return undefined
+        const builder = carryColumn(old, moves)
+        readConsistently(db, () =>
+          readExtractedColumns(db, positionByOffset, [property], [builder], before.maxEvent, base)
+        )
+        return finishColumn(builder)
+      })
+      pending.set(key, () => {
+        const column = findSaved(store, key, propertyCodec(store))
+        return column && propertyCodec(store).encode(column)
       })
     }
+    const update: StoreUpdate = { previous, updated: store, moves, sessions }
     for (const carry of carryOver) carry(update)
     return store
   })
@@ -456,7 +480,7 @@ function mergeSessions(
   previous: SessionColumn,
   moves: StoreMoves,
   added: readonly AddedEvent[]
-): { column: SessionColumn; renumbered: Int32Array; touched: Set<number> } {
+): MergedSessions {
   const touched = new Set<number>()
   const freshIds = new Set<string>()
   // Added events come a session at a time: each id is looked up once.
@@ -738,7 +762,7 @@ export function findPerson(store: EventStore, personKey: string): number {
 
 /** A value cached in the store, built on first use. */
 export function getLazy<T>(store: EventStore, key: string, build: () => T): T {
-  const existing = store.lazy.get(key)
+  const existing = store.lazy.get(key) ?? takeCarried(store, key)
   if (existing !== undefined) return existing as T
   const value = build()
   store.lazy.set(key, value)
@@ -770,7 +794,7 @@ export function getPersisted<T>(
 
 /** A value from memory or from the store's snapshot, without building it; undefined when neither has it. */
 function findSaved<T>(store: EventStore, key: string, codec: SnapshotCodec<T>): T | undefined {
-  const existing = store.lazy.get(key)
+  const existing = store.lazy.get(key) ?? takeCarried(store, key)
   if (existing !== undefined) return existing as T
   const saved = readSaved(store, key, codec)
   if (saved !== undefined) store.lazy.set(key, saved)

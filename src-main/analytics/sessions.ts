@@ -33,6 +33,7 @@ import {
   getRowids,
   getSessionColumn,
   hasEventColumns,
+  takeCarried,
   writeSnapshot,
   type EventStore,
   type StoreUpdate
@@ -331,7 +332,8 @@ function codeDevice(table: DeviceTable, device: DeviceInfo): number {
 }
 
 function getDeviceTable(store: EventStore, sessionCount: number): DeviceTable {
-  const cached = store.lazy.get(DEVICES_KEY) as DeviceTable | undefined
+  const cached = (store.lazy.get(DEVICES_KEY) ?? takeCarried(store, DEVICES_KEY)) as
+    DeviceTable | undefined
   if (cached) return cached
   const table: DeviceTable = {
     ofSession: new Int32Array(sessionCount).fill(-1),
@@ -352,25 +354,43 @@ function getDeviceTable(store: EventStore, sessionCount: number): DeviceTable {
  * stay. Without it, the first session statistics after an import would look up every session's device again.
  */
 export function carrySessionDevices(update: StoreUpdate): void {
-  const { previous, updated, sessionCodes, touchedSessions } = update
-  const column = updated.lazy.get('session-column') as { sessionIds: string[] } | undefined
-  if (!sessionCodes || !column) return
-  const old = previous.lazy.get(DEVICES_KEY) as DeviceTable | undefined
-  const before = old ?? getDeviceTable(previous, sessionCodes.length)
-  if (before.ofSession.length !== sessionCodes.length) return
-  const table: DeviceTable = {
-    ofSession: new Int32Array(column.sessionIds.length).fill(-1),
-    ofRowid: new Map(before.ofRowid),
-    devices: before.devices,
-    keyOf: before.keyOf,
-    codeOfDevice: before.codeOfDevice,
-    codeOfKey: before.codeOfKey
-  }
-  for (let session = 0; session < sessionCodes.length; session++) {
-    if (!touchedSessions.has(session))
-      table.ofSession[sessionCodes[session]] = before.ofSession[session]
-  }
-  updated.lazy.set(DEVICES_KEY, table)
+  const { previous, updated } = update
+  const oldColumn = previous.lazy.get('session-column') as { sessionIds: string[] } | undefined
+  // Read now: the previous store's snapshots are gone once the updated store is saved.
+  const before =
+    ((previous.lazy.get(DEVICES_KEY) ?? takeCarried(previous, DEVICES_KEY)) as
+      DeviceTable | undefined) ??
+    (oldColumn
+      ? getDeviceTable(previous, oldColumn.sessionIds.length)
+      : readDeviceSnapshot(previous))
+  if (!before) return
+  const carries = updated.lazy.get('carries') as Map<string, () => unknown> | undefined
+  carries?.set(DEVICES_KEY, () => {
+    const merged = update.sessions()
+    if (!merged || before.ofSession.length !== merged.renumbered.length) return undefined
+    const table: DeviceTable = {
+      ofSession: new Int32Array(merged.column.sessionIds.length).fill(-1),
+      ofRowid: new Map(before.ofRowid),
+      devices: before.devices,
+      keyOf: before.keyOf,
+      codeOfDevice: before.codeOfDevice,
+      codeOfKey: before.codeOfKey
+    }
+    for (let session = 0; session < merged.renumbered.length; session++) {
+      if (!merged.touched.has(session))
+        table.ofSession[merged.renumbered[session]] = before.ofSession[session]
+    }
+    return table
+  })
+}
+
+/** The device table saved for a store, whatever its session count (checked when it is used). */
+function readDeviceSnapshot(store: EventStore): DeviceTable | null {
+  const parts = store.snapshots?.read(DEVICES_KEY, store.fingerprint)
+  const ofSession = parts?.[0]
+  if (!(ofSession instanceof Int32Array)) return null
+  const table = getDeviceTable(store, ofSession.length)
+  return table.devices.length > 0 || table.ofRowid.size > 0 ? table : null
 }
 
 /** The device table as parts: codes per session, the rowid fallbacks, the devices. */
