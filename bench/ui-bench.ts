@@ -14,7 +14,10 @@
  * the keyframe index and the warm seeks), TAPEDECK_RENDERER_DIR (serve another renderer build, e.g. to compare two
  * builds interleaved), CHROMIUM_PATH. The first frame is also split into phases: ms from the click to the detail
  * received, the player mounted, the last chunk decoded when the figures are read (look-ahead chunks included), and the
- * first frame mark (then two more frames for the click → first frame figure).
+ * first frame mark (then two more frames for the click → first frame figure). The cold seeks (right after the first
+ * frame: to the end, back to the start, five seek-bar clicks) are split the same way by `SEEK_MARKS`: the stored
+ * keyframe fetched, inflated and decoded, the chunks decoded, the events ready, the page rebuilt, the seek applied
+ * (replayed to the target) and two frames later (layout and paint).
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -159,6 +162,43 @@ async function timeUntilMark(page: Page, action: string, mark: string): Promise<
   })`) as Promise<number>
 }
 
+/** Marks a seek sets on its way (in order), ms after the action: where a seek's time goes. */
+const SEEK_MARKS = [
+  'tapedeck:seek-plan',
+  'tapedeck:keyframe-fetched',
+  'tapedeck:keyframe-inflated',
+  'tapedeck:keyframe-decoded',
+  'tapedeck:chunk-decoded',
+  'tapedeck:seek-events-ready',
+  'tapedeck:seek-rebuilt',
+  'tapedeck:seek-applied'
+]
+
+/**
+ * Like `timeUntilMark(page, action, 'tapedeck:seek-applied')`, and also when each of `SEEK_MARKS` was last set after
+ * the action (NaN when not set: e.g. no keyframe fetched for a seek inside what is loaded). The total includes two
+ * frames after the seek is applied (style, layout and paint of the replayed page).
+ */
+async function timeSeek(page: Page, action: string): Promise<{ total: number; marks: number[] }> {
+  return page.evaluate(`new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    ${action};
+    const deadline = t0 + 60000
+    const since = (name) => {
+      const entries = performance.getEntriesByName(name).filter((m) => m.startTime >= t0)
+      return entries.length > 0 ? entries[entries.length - 1].startTime - t0 : NaN
+    }
+    const check = () => {
+      if (Number.isFinite(since('tapedeck:seek-applied'))) {
+        requestAnimationFrame(() => requestAnimationFrame(() =>
+          resolve({ total: performance.now() - t0, marks: ${JSON.stringify(SEEK_MARKS)}.map(since) })))
+      } else if (performance.now() > deadline) reject(new Error('no seek within 60 s'))
+      else setTimeout(check, 2)
+    }
+    check()
+  })`) as Promise<{ total: number; marks: number[] }>
+}
+
 /** Commits a search through the URL (as Enter or a link does) and resolves with the ms until the rows are painted. */
 async function timeSearch(page: Page, term: string): Promise<number> {
   return page.evaluate(`new Promise((resolve) => {
@@ -184,6 +224,16 @@ async function benchBrowser(url: string): Promise<void> {
   const warmSeeks: number[] = []
   const warmSeeksToEnd: number[] = []
   const phases = new Map<string, number[]>()
+  const coldSeeks: number[] = []
+  const seekPhases = new Map<string, number[]>()
+  const addSeek = (into: number[], seek: { total: number; marks: number[] }) => {
+    into.push(seek.total)
+    SEEK_MARKS.forEach((name, i) => {
+      const value = seek.marks[i] as number
+      if (Number.isFinite(value)) (seekPhases.get(name) ?? seekPhases.set(name, []).get(name))?.push(value)
+    })
+    ;(seekPhases.get('two frames later') ?? seekPhases.set('two frames later', []).get('two frames later'))?.push(seek.total)
+  }
   for (let run = 0; run < BROWSERS; run++) {
     const browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
@@ -230,9 +280,10 @@ async function benchBrowser(url: string): Promise<void> {
       const key = (k: string) => `window.dispatchEvent(new KeyboardEvent('keydown', { key: '${k}' }))`
       const clickAt = (fraction: number) =>
         `(() => { const bar = document.querySelector('[data-testid="seek-bar"]'); const r = bar.getBoundingClientRect(); const o = { clientX: r.left + r.width * ${fraction}, clientY: r.top + r.height / 2, bubbles: true, pointerId: 1, button: 0 }; bar.dispatchEvent(new PointerEvent('pointerdown', o)); bar.dispatchEvent(new PointerEvent('pointerup', o)) })()`
-      // Cold: right after the first frame, before any synthetic keyframe exists.
-      coldSeeksToEnd.push(await timeUntilMark(page, key('End'), 'tapedeck:seek-applied'))
-      seeksBack.push(await timeUntilMark(page, key('Home'), 'tapedeck:seek-applied'))
+      // Cold: right after the first frame (before any keyframe is built in the browser; stored ones are used).
+      addSeek(coldSeeksToEnd, await timeSeek(page, key('End')))
+      addSeek(seeksBack, await timeSeek(page, key('Home')))
+      for (const fraction of [0.5, 0.25, 0.9, 0.6, 0.75]) addSeek(coldSeeks, await timeSeek(page, clickAt(fraction)))
       if (!PLAYER_WARM) continue
       // Warm: once the background index is built.
       const indexStart = Date.now()
@@ -256,8 +307,11 @@ async function benchBrowser(url: string): Promise<void> {
   if (!PLAYER_ONLY) row('search: query committed → rows painted', searchSamples)
   row('1-hour recording: click → first frame', firstFrames)
   for (const [name, samples] of phases) row(`  by ${name.replace('tapedeck:', '')}`, samples)
-  row('seek to the end, cold (no keyframes yet)', coldSeeksToEnd)
+  row('seek to the end, cold (right after opening)', coldSeeksToEnd)
   row('seek back to the start', seeksBack)
+  row('seek anywhere, cold (seek-bar clicks)', coldSeeks)
+  console.log('  where the cold seeks\' time goes: ms after the click when each mark was last set (seeks that set it)')
+  for (const [name, samples] of seekPhases) row(`    ${name.replace('tapedeck:', '')}`, samples)
   if (!PLAYER_WARM) return
   row('background keyframe index built after', indexTimes)
   row('seek anywhere, warm (seek-bar clicks)', warmSeeks)

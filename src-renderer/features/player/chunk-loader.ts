@@ -5,6 +5,7 @@
  * are made safe for offline replay (replay-isolation.ts) in the order the chunks of a window are loaded.
  */
 import type { RecordingId, SnapshotChunkInfo } from '@shared/domain'
+import type { KeyframeInfo } from '@shared/contract/recording-channels'
 import type { DesktopApi } from '@shared/ipc-contract'
 import { assetUrlFor, createIsolationState, isolateEvent, type IsolationState } from './replay-isolation'
 
@@ -48,6 +49,15 @@ export type ChunkLoader = {
   load: (chunk: SnapshotChunkInfo) => Promise<ReplayEvent[]>
   /** Bytes fetched so far (compressed). */
   bytesLoaded: () => number
+  /** The keyframes stored at import for this recording (fetched once; empty when there are none or on failure). */
+  listKeyframes?: () => Promise<KeyframeInfo[]>
+  /** A stored keyframe's events (`[Meta, FullSnapshot, ...state]`); rejects with a `ChunkError` when unreadable. */
+  loadKeyframe?: (keyframe: KeyframeInfo) => Promise<ReplayEvent[]>
+  /**
+   * Fetches a chunk's or a stored keyframe's bytes ahead of need (kept compressed until loaded); resolves when they
+   * are in, never rejects (a failure is reported when the part is loaded).
+   */
+  prefetchBytes?: (part: { chunk: SnapshotChunkInfo } | { keyframe: KeyframeInfo }) => Promise<void>
 }
 
 /** Chunk bytes already requested (by seq), e.g. the first chunk, fetched while the recording's detail loads. */
@@ -77,6 +87,43 @@ export function createChunkLoader(
   const isolationByWindow = new Map<string, IsolationState>()
   const toAssetUrl = assetUrlFor(appOrigin)
   let bytes = 0
+  let keyframeList: Promise<KeyframeInfo[]> | null = null
+  const keyframeCache = new Map<number, Promise<ReplayEvent[]>>()
+  const keyframeBytes = new Map<number, Promise<Uint8Array | null>>()
+
+  function isolationFor(windowId: string): IsolationState {
+    let state = isolationByWindow.get(windowId)
+    if (!state) isolationByWindow.set(windowId, (state = createIsolationState()))
+    return state
+  }
+
+  /** Fetches, inflates, parses and isolates a stored keyframe, with a performance mark after each step (bench:ui). */
+  async function fetchKeyframe(keyframe: KeyframeInfo): Promise<ReplayEvent[]> {
+    const failed = `The saved position before part ${keyframe.seq + 1} of this recording could not be read`
+    let data: Uint8Array | null
+    try {
+      const early = keyframeBytes.get(keyframe.seq)
+      keyframeBytes.delete(keyframe.seq)
+      data = await (early ?? api.invoke('recordings:get-keyframe', recordingId, keyframe.seq))
+    } catch (error) {
+      throw new ChunkError(keyframe.seq, `${failed}: ${error instanceof Error ? error.message : String(error)}`)
+    }
+    if (!data) throw new ChunkError(keyframe.seq, `${failed}: it is missing from the cache.`)
+    performance.mark('tapedeck:keyframe-fetched', { detail: { seq: keyframe.seq } })
+    bytes += data.byteLength
+    let events: ReplayEvent[]
+    try {
+      const json = await inflateRaw(data)
+      performance.mark('tapedeck:keyframe-inflated', { detail: { seq: keyframe.seq } })
+      events = parseChunkEvents(json)
+    } catch {
+      throw new ChunkError(keyframe.seq, `${failed}: its data is damaged.`)
+    }
+    const state = isolationFor(keyframe.windowId)
+    for (const event of events) isolateEvent(event, state, appOrigin, toAssetUrl)
+    performance.mark('tapedeck:keyframe-decoded', { detail: { seq: keyframe.seq } })
+    return events
+  }
 
   async function fetchChunk(chunk: SnapshotChunkInfo): Promise<ReplayEvent[]> {
     let data: Uint8Array | null
@@ -105,8 +152,7 @@ export function createChunkLoader(
         `Part ${chunk.seq + 1} of this recording could not be decoded (${error instanceof Error ? error.message : String(error)}).`
       )
     }
-    let state = isolationByWindow.get(chunk.windowId)
-    if (!state) isolationByWindow.set(chunk.windowId, (state = createIsolationState()))
+    const state = isolationFor(chunk.windowId)
     for (const event of events) isolateEvent(event, state, appOrigin, toAssetUrl)
     performance.mark('tapedeck:chunk-decoded', { detail: { seq: chunk.seq } })
     return events
@@ -123,6 +169,37 @@ export function createChunkLoader(
       }
       return pending
     },
-    bytesLoaded: () => bytes
+    bytesLoaded: () => bytes,
+    listKeyframes() {
+      if (!keyframeList) {
+        // Only speed depends on keyframes: without the list, seeks replay from the full snapshot as before.
+        keyframeList = api.invoke('recordings:get-keyframes', recordingId).catch(() => [])
+      }
+      return keyframeList
+    },
+    async prefetchBytes(part) {
+      let pending: Promise<Uint8Array | null>
+      if ('chunk' in part) {
+        const seq = part.chunk.seq
+        if (cache.has(seq) || prefetched.has(seq)) return
+        pending = api.invoke('recordings:get-chunk', recordingId, seq)
+        prefetched.set(seq, pending)
+      } else {
+        const seq = part.keyframe.seq
+        if (keyframeCache.has(seq) || keyframeBytes.has(seq)) return
+        pending = api.invoke('recordings:get-keyframe', recordingId, seq)
+        keyframeBytes.set(seq, pending)
+      }
+      await pending.catch(() => undefined)
+    },
+    loadKeyframe(keyframe) {
+      let pending = keyframeCache.get(keyframe.seq)
+      if (!pending) {
+        pending = fetchKeyframe(keyframe)
+        keyframeCache.set(keyframe.seq, pending)
+        pending.catch(() => keyframeCache.delete(keyframe.seq))
+      }
+      return pending
+    }
   }
 }

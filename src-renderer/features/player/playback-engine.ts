@@ -2,14 +2,17 @@
  * Drives rrweb's Replayer for one recording: streams chunks, seeks from keyframes, follows windows, skips
  * inactivity.
  *
- * One window is replayed at a time. A Replayer is built from a keyframe chunk (one that begins with Meta +
- * FullSnapshot: the last at or before the target) and the chunks up to the target, so opening or seeking never
- * replays from the start of the recording; the chunks after it are appended (`addEvent`) a little ahead of the
- * playhead. Seeks inside what is loaded reuse the Replayer (rrweb itself restarts from the last Meta before the
- * target). All times here are epoch ms.
+ * One window is replayed at a time. A Replayer is built from the nearest keyframe at or before the target (a chunk
+ * that begins with Meta + FullSnapshot, a keyframe stored at import, or one built in the browser for recordings
+ * imported before those existed) and the chunks up to the target; the page at the target is computed from it without
+ * a DOM (`startAtTarget`), so the Replayer only rebuilds that page. The chunks after it are appended (`addEvent`) a
+ * little ahead of the playhead. Seeks inside what is loaded reuse the Replayer (rrweb itself restarts from the last
+ * Meta before the target). All times here are epoch ms.
  */
 import type { Replayer } from '@rrweb/replay'
+import type { KeyframeInfo } from '@shared/contract/recording-channels'
 import type { RecordingDetail, SnapshotChunkInfo } from '@shared/domain'
+import { KeyframeTree } from '@shared/keyframe-tree'
 import { ChunkError, type ChunkLoader, type ReplayEvent } from './chunk-loader'
 import { createReplayer, type RrwebEvents } from './create-replayer'
 import { KeyframeBuilder, type Keyframe } from './keyframe-builder'
@@ -54,6 +57,11 @@ export type EngineOptions = {
 const LOOKAHEAD_MS = 45_000
 /** What rebuilding a page from a full snapshot costs, in replayed incremental events (~150 ms for ~6k nodes). */
 const REBUILD_COST_EVENTS = 6_000
+/**
+ * Below this many events to replay before the target, a new Replayer replays them itself; from it on, the page at the
+ * target is computed without a DOM (KeyframeTree) and the Replayer starts from that (see `startAtTarget`).
+ */
+const COLLAPSE_MIN_EVENTS = 200
 /** Keyframe indexing starts this long after the first frame, leaving the start of playback alone. */
 const KEYFRAME_DELAY_MS = 1_500
 
@@ -90,6 +98,12 @@ export class PlaybackEngine {
   private isUnplayable = false
   private readonly builders = new Map<string, KeyframeBuilder>()
   private readonly keyframeHosts: HTMLElement[] = []
+  /** Keyframes stored at import, per window: chunk index in the window's list → keyframe (null until listed). */
+  private storedKeyframes: Map<string, Map<number, KeyframeInfo>> | null = null
+  /** Windows whose stored keyframes' bytes are being (or were) fetched ahead. */
+  private readonly prefetching = new Set<string>()
+  /** Resolves once the stored keyframes are listed (requested at construction, alongside the first chunk). */
+  private readonly keyframesListed: Promise<void>
 
   constructor(
     container: HTMLElement,
@@ -108,6 +122,7 @@ export class PlaybackEngine {
     this.endMs = Math.max(endedAtMs, ...detail.chunks.map((c) => c.lastMs))
     this.inactiveSpans = findInactiveSpans(detail.segments, startedAtMs, this.endMs)
     this.timeMs = startedAtMs
+    this.keyframesListed = this.listStoredKeyframes().catch(() => undefined)
   }
 
   /** Why this recording cannot be played at all, or null. Checked before anything is fetched. */
@@ -134,7 +149,35 @@ export class PlaybackEngine {
     this.wantsPlay = play
     const target = this.clamp(timeMs)
     const windowId = this.pickWindow(target)
-    return this.goTo(windowId, target)
+    return this.keyframesListed.then(() => this.goTo(windowId, target))
+  }
+
+  /** Fetches the list of keyframes stored at import (small; asked for alongside the first chunk). */
+  private async listStoredKeyframes(): Promise<void> {
+    if (this.storedKeyframes || !this.loader.listKeyframes) return
+    const list = await this.loader.listKeyframes()
+    const byWindow = new Map<string, Map<number, KeyframeInfo>>()
+    for (const [windowId, chunks] of this.chunksByWindow) {
+      const indexBySeq = new Map(chunks.map((c, i) => [c.seq, i]))
+      const own = new Map<number, KeyframeInfo>()
+      for (const keyframe of list) {
+        const index = indexBySeq.get(keyframe.seq)
+        if (keyframe.windowId === windowId && index !== undefined) own.set(index, keyframe)
+      }
+      if (own.size > 0) byWindow.set(windowId, own)
+    }
+    this.storedKeyframes = byWindow
+  }
+
+  /** The stored keyframe with the largest chunk index in `(after, atMost]` of a window, or null. */
+  private findStoredKeyframe(windowId: string, after: number, atMost: number): { chunkIndex: number; keyframe: KeyframeInfo } | null {
+    const own = this.storedKeyframes?.get(windowId)
+    if (!own) return null
+    for (let index = atMost; index > after; index--) {
+      const keyframe = own.get(index)
+      if (keyframe) return { chunkIndex: index, keyframe }
+    }
+    return null
   }
 
   /** The playhead, epoch ms. */
@@ -169,6 +212,7 @@ export class PlaybackEngine {
     if (this.isUnplayable) return Promise.resolve()
     const target = this.clamp(timeMs)
     const windowId = this.options.followWindow || !this.session ? this.pickWindow(target) : this.session.windowId
+    if (!this.storedKeyframes) return this.keyframesListed.then(() => this.goTo(windowId, target))
     return this.goTo(windowId, target)
   }
 
@@ -254,13 +298,14 @@ export class PlaybackEngine {
       } else {
         this.setState(this.session ? 'buffering' : 'loading')
         if (session) this.halt(session)
-        const startIndex = plan.kind === 'keyframe' ? plan.keyframe.chunkIndex : keyIndex
+        const startIndex = plan.kind === 'keyframe' || plan.kind === 'imported' ? plan.chunkIndex : keyIndex
+        const stored = plan.kind === 'imported' && this.loader.loadKeyframe ? this.loader.loadKeyframe(plan.stored) : null
         const lists = await Promise.all(chunks.slice(startIndex, neededIndex + 1).map((c) => this.loader.load(c)))
+        const head = plan.kind === 'keyframe' ? [plan.keyframe.meta, JSON.parse(plan.keyframe.fullSnapshotJson) as ReplayEvent] : stored ? await stored : []
         if (generation !== this.generation || this.isDestroyed) return
-        const events =
-          plan.kind === 'keyframe'
-            ? [plan.keyframe.meta, JSON.parse(plan.keyframe.fullSnapshotJson) as ReplayEvent, ...lists.flat()]
-            : lists.flat()
+        const loaded = head.length > 0 ? [...head, ...lists.flat()] : lists.flat()
+        const events = plan.kind === 'keyframe' ? loaded : startAtTarget(loaded, target)
+        performance.mark('tapedeck:seek-events-ready', { detail: { events: events.length, replayed: loaded.length - events.length } })
         if (events.length < 2) {
           this.fail('This part of the recording holds a single event, which is not enough to replay anything.')
           return
@@ -289,28 +334,43 @@ export class PlaybackEngine {
     keyIndex: number,
     neededIndex: number,
     target: number
-  ): { kind: 'reuse' } | { kind: 'keyframe'; keyframe: Keyframe } | { kind: 'stored' } {
+  ):
+    | { kind: 'reuse' }
+    | { kind: 'keyframe'; keyframe: Keyframe; chunkIndex: number }
+    | { kind: 'imported'; stored: KeyframeInfo; chunkIndex: number }
+    | { kind: 'stored' } {
     const eventsIn = (from: number, to: number) => {
       let n = 0
       for (let i = Math.max(0, from); i <= to; i++) n += chunks[i]?.eventCount ?? 0
       return n
     }
-    const synthetic = this.builders.get(windowId)?.find(keyIndex, neededIndex) ?? null
-    const freshStart = synthetic ? synthetic.chunkIndex : keyIndex
+    const imported = this.findStoredKeyframe(windowId, keyIndex, neededIndex)
+    const synthetic = imported ? null : (this.builders.get(windowId)?.find(keyIndex, neededIndex) ?? null)
+    const freshStart = imported?.chunkIndex ?? synthetic?.chunkIndex ?? keyIndex
     const freshCost = REBUILD_COST_EVENTS + eventsIn(freshStart, neededIndex)
-    if (session && session.windowId === windowId && session.firstIndex <= neededIndex) {
+    // A Replayer started at a computed page (startAtTarget) cannot go back before it.
+    if (session && session.windowId === windowId && session.firstIndex <= neededIndex && target >= session.baseMs) {
       const sessionKey = Math.max(session.firstIndex, keyIndex)
       const isForward = target >= this.timeMs && this.state !== 'broken'
       const fromIndex = isForward ? Math.max(sessionKey, findChunkIndexAt(chunks, this.timeMs)) : sessionKey
       if (eventsIn(fromIndex, neededIndex) <= freshCost) return { kind: 'reuse' }
     }
-    return synthetic ? { kind: 'keyframe', keyframe: synthetic } : { kind: 'stored' }
+    if (imported) return { kind: 'imported', stored: imported.keyframe, chunkIndex: imported.chunkIndex }
+    return synthetic ? { kind: 'keyframe', keyframe: synthetic, chunkIndex: synthetic.chunkIndex } : { kind: 'stored' }
   }
 
   /** Starts indexing keyframes for the window being shown, once, in the background. */
   private startKeyframes(windowId: string): void {
     const chunks = this.chunksByWindow.get(windowId) ?? []
-    if (this.builders.has(windowId) || chunks.length < 4 || typeof document === 'undefined') return
+    if (this.builders.has(windowId) || this.prefetching.has(windowId) || chunks.length < 4 || typeof document === 'undefined') return
+    const stored = this.storedKeyframes?.get(windowId)
+    if (stored) {
+      this.prefetching.add(windowId)
+      // Keyframes were stored at import: nothing to build in the browser; their bytes are fetched ahead instead.
+      this.listener.onKeyframes?.(stored.size, stored.size)
+      void this.prefetchStored(chunks, stored)
+      return
+    }
     const host = document.createElement('div')
     host.setAttribute('aria-hidden', 'true')
     host.style.cssText = 'position:fixed;left:-20000px;top:0;width:10px;height:10px;overflow:hidden;visibility:hidden;pointer-events:none;contain:strict'
@@ -329,6 +389,26 @@ export class PlaybackEngine {
     })
   }
 
+  /**
+   * Fetches (compressed) the bytes of a window's stored keyframes and of the chunks after each, one at a time in the
+   * background, waiting while the player loads or buffers: a cold seek then only inflates and parses what it needs.
+   */
+  private async prefetchStored(chunks: SnapshotChunkInfo[], stored: Map<number, KeyframeInfo>): Promise<void> {
+    if (!this.loader.prefetchBytes) return
+    const starts = [...stored.keys()].sort((a, b) => a - b)
+    for (const [n, start] of starts.entries()) {
+      const end = starts[n + 1] ?? chunks.length
+      const parts = [{ keyframe: stored.get(start) as KeyframeInfo }, ...chunks.slice(start, end).map((chunk) => ({ chunk }))]
+      for (const part of parts) {
+        while (!this.isDestroyed && (this.state === 'loading' || this.state === 'buffering')) {
+          await new Promise((resolve) => setTimeout(resolve, 50))
+        }
+        if (this.isDestroyed) return
+        await this.loader.prefetchBytes(part)
+      }
+    }
+  }
+
   private createSession(
     windowId: string,
     chunks: SnapshotChunkInfo[],
@@ -339,6 +419,7 @@ export class PlaybackEngine {
     this.destroySession()
     const replayer = createReplayer(events, this.container, this.options.speed)
     replayer.on('fullsnapshot-rebuilded', () => {
+      performance.mark('tapedeck:seek-rebuilt')
       this.listener.onFrame?.()
       window.setTimeout(() => {
         if (!this.isDestroyed && this.session?.windowId === windowId) this.startKeyframes(windowId)
@@ -515,5 +596,33 @@ export class PlaybackEngine {
       this.frame = requestAnimationFrame(tick)
     }
     this.frame = requestAnimationFrame(tick)
+  }
+}
+
+/**
+ * The Replayer's events for a start at `targetMs`: the page at the target computed without a DOM, stamped 1 ms
+ * before it, then the events from the target on. `events` start with a Meta and a full snapshot (a chunk's, or a
+ * stored keyframe's) and are in time order.
+ *
+ * rrweb's Replayer would rebuild the page from the full snapshot, copy it into its virtual DOM at the first mutation,
+ * replay every event up to the target and diff the virtual DOM back: three passes over a large page and a layout for
+ * each scroll replayed before the first mutation. Applying the events to a serialized tree is a fraction of that, and
+ * the Replayer then only rebuilds the page once. Falls back to `events` when there is little to replay or the page
+ * cannot be followed.
+ */
+export function startAtTarget(events: ReplayEvent[], targetMs: number): ReplayEvent[] {
+  let split = 0
+  while (split < events.length && (events[split] as ReplayEvent).timestamp < targetMs) split++
+  if (split < COLLAPSE_MIN_EVENTS) return events
+  try {
+    const tree = new KeyframeTree()
+    for (let i = 0; i < split; i++) tree.apply(events[i] as ReplayEvent)
+    const page = tree.keyframe(targetMs - 1)
+    if (!page) return events
+    performance.mark('tapedeck:seek-collapsed', { detail: { replayed: split } })
+    return [...(page as ReplayEvent[]), ...events.slice(split)]
+  } catch (error) {
+    console.warn('Seek: the page at the target could not be computed; replaying instead', error)
+    return events
   }
 }
