@@ -123,6 +123,8 @@ type KeptAnswers = {
   changes: number
   terms: Map<string, string[]>
   sets: Map<MatchSource, string>
+  /** Exact counts by filter (`countMatching`): another sort, page or the count after the page reuse them. */
+  counts: Map<string, number>
 }
 
 const keptAnswers = new WeakMap<ReadableDb, KeptAnswers>()
@@ -153,7 +155,13 @@ function keptFor(db: ReadableDb): KeptAnswers {
     `)
     keptAnswers.set(
       db,
-      (kept = { dataVersion: -1, changes: -1, terms: new Map(), sets: new Map() })
+      (kept = {
+        dataVersion: -1,
+        changes: -1,
+        terms: new Map(),
+        sets: new Map(),
+        counts: new Map()
+      })
     )
   }
   const [dataVersion, changes] = readVersion(db)
@@ -161,6 +169,7 @@ function keptFor(db: ReadableDb): KeptAnswers {
     Object.assign(kept, { dataVersion, changes })
     kept.terms.clear()
     kept.sets.clear()
+    kept.counts.clear()
   }
   return kept
 }
@@ -555,8 +564,27 @@ export function countRecordings(
   return countMatching(db, query, buildFilter(db, query), atMost)
 }
 
-/** `countRecordings` with the query's filter already built. */
+/** `countRecordings` with the query's filter already built; an exact count is kept until the cache changes. */
 function countMatching(
+  db: ReadableDb,
+  query: RecordingQuery,
+  filter: Filter,
+  atMost?: number
+): number {
+  if (atMost !== undefined) return countFiltered(db, query, filter, atMost)
+  const { counts } = keptFor(db)
+  const key = JSON.stringify([filter.clauses, filter.params])
+  let count = counts.get(key)
+  if (count === undefined) {
+    if (counts.size >= 500) counts.clear()
+    count = countFiltered(db, query, filter)
+    counts.set(key, count)
+  }
+  return count
+}
+
+/** Counts what `filter` finds (see `countRecordings`). */
+function countFiltered(
   db: ReadableDb,
   query: RecordingQuery,
   filter: Filter,
