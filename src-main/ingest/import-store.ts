@@ -88,11 +88,11 @@ export function createImportStore(db: WritableDb) {
     VALUES (@sessionId, @windowId, @timestampMs, @type, @message, @level, @handled, @frames, @stackText,
             @source, @eventUuid, @fingerprint, @issueId)
     ON CONFLICT (event_uuid) DO NOTHING`)
-  // A new event is a plain insert (an upsert's conflict clause costs about as much as the insert itself, and
-  // nearly every event of an import is new); a uuid already stored takes the upsert, whose update trigger keeps
-  // `event_columns` equal when a richer source replaces the properties. The insert resolves `person_key` as the
-  // relink does from what the cache knows now (the relink's later rewrite of every new 3 KB row cost about half as
-  // much again as the insert); a person mapping that a later file changes is the relink's, by distinct id.
+  // A new event is a plain insert (the upsert's conflict clause made each insert ~1.6x as costly, and nearly every
+  // event of an import is new); a uuid already stored takes the upsert, whose update trigger keeps `event_columns`
+  // equal when a richer source replaces the properties. The insert resolves `person_key` as the relink does from
+  // what the cache knows now (the relink's later rewrite of every new 3 KB row cost about half as much again as the
+  // insert); a person mapping that a later file changes is the relink's, by distinct id.
   const insertEvent = db.prepare<[...EventParams, string | null, string, string]>(`
     INSERT OR IGNORE INTO events (uuid, event, distinct_id, person_id, session_id, window_id, timestamp_ms, url,
                                   properties, elements_chain, fidelity, person_key)
