@@ -41,6 +41,17 @@ type Frame = { kind: 'object' | 'array'; index: number }
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
 
+const IN_STRING = 1
+const OPENS = 2
+const CLOSES = 3
+/** What a byte outside strings means to a value scan: 0 nothing, or one of the kinds above. */
+const STRUCTURE = new Uint8Array(256)
+STRUCTURE[QUOTE] = IN_STRING
+STRUCTURE[0x7b] = OPENS
+STRUCTURE[0x5b] = OPENS
+STRUCTURE[0x7d] = CLOSES
+STRUCTURE[0x5d] = CLOSES
+
 function isWhitespace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
 }
@@ -315,19 +326,21 @@ export class JsonStreamScanner {
         }
         continue
       }
-      const c = buf[i]
-      if (c === QUOTE) inString = true
-      else if (c === 0x7b || c === 0x5b) depth++
-      else if (c === 0x7d || c === 0x5d) {
+      // Outside strings, most bytes (digits, ':', ',', literals) only move on: one table look-up tells them apart.
+      const kind = STRUCTURE[buf[i]]
+      i++
+      if (kind === 0) continue
+      if (kind === IN_STRING) inString = true
+      else if (kind === OPENS) depth++
+      else {
         depth--
         if (depth === 0) {
           this.scanDepth = 0
           this.scanInString = false
-          this.finishScan(buf, i + 1)
-          return i + 1
+          this.finishScan(buf, i)
+          return i
         }
       }
-      i++
     }
     this.scanDepth = depth
     this.scanInString = inString
