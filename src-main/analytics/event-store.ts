@@ -359,8 +359,17 @@ function mergeAddedEvents(
     }
     return code
   }
-  const newKeys = [...byPerson.keys()].filter((key) => findPerson(previous, key) < 0)
+  // Persons the added events go to: previous ones (by index) and new keys (by where they go in between).
+  const touchedOld: number[] = []
+  const newKeys: string[] = []
+  for (const key of byPerson.keys()) {
+    const p = findPerson(previous, key)
+    if (p >= 0) touchedOld.push(p)
+    else newKeys.push(key)
+  }
+  touchedOld.sort((a, b) => a - b)
   newKeys.sort(compareBinary)
+  const insertAt = newKeys.map((key) => lowerBound(previous.personKeys, key))
   const total = previous.timestampMs.length + added.length - withoutPerson
   const timestampMs = new Float64Array(total)
   const eventCode = new Int32Array(total)
@@ -372,6 +381,7 @@ function mergeAddedEvents(
   let runFrom = 0
   let runLength = 0
   const copyOld = (to: number, from: number, length: number) => {
+    if (length === 0) return
     if (runLength > 0 && runTo + runLength === to && runFrom + runLength === from) {
       runLength += length
       return
@@ -381,32 +391,53 @@ function mergeAddedEvents(
     runFrom = from
     runLength = length
   }
-  const personKeys: string[] = []
-  const personStart = new Int32Array(previous.personKeys.length + newKeys.length + 1)
-  const { timestampMs: oldTs, eventCode: oldCode, eventNames: oldNames } = previous
+  const personCount = previous.personKeys.length + newKeys.length
+  const personKeys: string[] = new Array(personCount)
+  const personStart = new Int32Array(personCount + 1)
+  const {
+    timestampMs: oldTs,
+    eventCode: oldCode,
+    eventNames: oldNames,
+    personStart: oldStart
+  } = previous
+  const oldPersons = previous.personKeys.length
   let n = 0
+  let person = 0
   let p = 0
   let q = 0
-  while (p < previous.personKeys.length || q < newKeys.length) {
-    const takeOld =
-      q >= newKeys.length ||
-      (p < previous.personKeys.length && compareBinary(previous.personKeys[p], newKeys[q]) < 0)
-    const key = takeOld ? previous.personKeys[p] : newKeys[q]
-    personStart[personKeys.length] = n
-    personKeys.push(key)
-    let i = takeOld ? previous.personStart[p] : 0
-    const end = takeOld ? previous.personStart[p + 1] : 0
-    const fresh = byPerson.get(key)
-    if (!fresh) {
-      // Nothing added for this person: the slice as it was.
-      timestampMs.set(oldTs.subarray(i, end), n)
-      eventCode.set(oldCode.subarray(i, end), n)
-      rowids.set(oldRowids.subarray(i, end), n)
-      copyOld(n, i, end - i)
-      n += end - i
-      p++
+  let t = 0
+  while (p < oldPersons || q < newKeys.length) {
+    // Previous persons up to the next one with added events (or a new key) are copied as one block.
+    const stop = Math.min(
+      t < touchedOld.length ? touchedOld[t] : oldPersons,
+      q < newKeys.length ? insertAt[q] : oldPersons
+    )
+    if (stop > p) {
+      const from = oldStart[p]
+      const length = oldStart[stop] - from
+      timestampMs.set(oldTs.subarray(from, from + length), n)
+      eventCode.set(oldCode.subarray(from, from + length), n)
+      rowids.set(oldRowids.subarray(from, from + length), n)
+      copyOld(n, from, length)
+      for (let k = p; k < stop; k++) {
+        personKeys[person] = previous.personKeys[k]
+        personStart[person++] = oldStart[k] - from + n
+      }
+      n += length
+      p = stop
       continue
     }
+    const isNew = q < newKeys.length && insertAt[q] === p
+    const key = isNew ? newKeys[q++] : previous.personKeys[p]
+    personKeys[person] = key
+    personStart[person++] = n
+    let i = isNew ? 0 : oldStart[p]
+    const end = isNew ? 0 : oldStart[p + 1]
+    if (!isNew) {
+      p++
+      t++
+    }
+    const fresh = byPerson.get(key) as number[]
     fresh.sort((a, b) => compareAdded(added[a], added[b]))
     let j = 0
     while (i < end || j < fresh.length) {
@@ -433,10 +464,8 @@ function mergeAddedEvents(
       }
       n++
     }
-    if (takeOld) p++
-    else q++
   }
-  personStart[personKeys.length] = n
+  personStart[person] = n
   if (runLength > 0) runs.push(runTo, runFrom, runLength)
   const store: EventStore = {
     fingerprint,
@@ -494,37 +523,51 @@ function mergeSessions(
     else freshIds.add(id)
   }
   const fresh = [...freshIds].sort(compareBinary)
-  const sessionIds: string[] = []
-  const renumbered = new Int32Array(previous.sessionIds.length)
-  let i = 0
-  let j = 0
-  while (i < previous.sessionIds.length || j < fresh.length) {
-    if (
-      j >= fresh.length ||
-      (i < previous.sessionIds.length && compareBinary(previous.sessionIds[i], fresh[j]) < 0)
-    ) {
-      renumbered[i++] = sessionIds.length
-      sessionIds.push(previous.sessionIds[i - 1])
-    } else sessionIds.push(fresh[j++])
+  // Each new id goes in before the previous ids from its lower bound on: the previous ids move by blocks.
+  const old = previous.sessionIds
+  const sessionIds: string[] = new Array(old.length + fresh.length)
+  const renumbered = new Int32Array(old.length)
+  const codeOf = new Map<string, number>()
+  let from = 0
+  for (let j = 0; j <= fresh.length; j++) {
+    const to = j < fresh.length ? lowerBound(old, fresh[j]) : old.length
+    for (let i = from; i < to; i++) {
+      renumbered[i] = i + j
+      sessionIds[i + j] = old[i]
+    }
+    if (j < fresh.length) {
+      codeOf.set(fresh[j], to + j)
+      sessionIds[to + j] = fresh[j]
+    }
+    from = to
   }
   const sessionOf = moveColumn(previous.sessionOf, moves)
-  for (let position = 0; position < sessionOf.length; position++) {
-    const old = sessionOf[position]
-    if (old >= 0) sessionOf[position] = renumbered[old]
+  if (fresh.length > 0) {
+    for (let position = 0; position < sessionOf.length; position++) {
+      const code = sessionOf[position]
+      if (code >= 0) sessionOf[position] = renumbered[code]
+    }
   }
-  const codeOf = new Map<string, number>()
   added.forEach((row, k) => {
     const id = row[4]
     const position = moves.addedAt[k]
     if (id === null || position < 0) return
-    let code = codeOf.get(id)
-    if (code === undefined) {
-      code = binarySearch(sessionIds, id)
-      codeOf.set(id, code)
-    }
+    const code = codeOf.get(id) ?? renumbered[looked.get(id) as number]
     sessionOf[position] = code
   })
   return { column: { sessionIds, sessionOf }, renumbered, touched }
+}
+
+/** The index of the first string not below `value` (in SQLite's order). */
+function lowerBound(sorted: readonly string[], value: string): number {
+  let low = 0
+  let high = sorted.length
+  while (low < high) {
+    const mid = (low + high) >> 1
+    if (compareBinary(sorted[mid], value) < 0) low = mid + 1
+    else high = mid
+  }
+  return low
 }
 
 function binarySearch(sorted: readonly string[], value: string): number {
