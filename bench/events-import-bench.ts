@@ -164,6 +164,7 @@ function report(label: string, figures: Figures[], loads: number[]): void {
   )
   console.log(`  min     ${rate(min)}`)
   console.log(`  median  ${rate(median)}`)
+  if (sorted.length > 1) console.log(`  max     ${rate(sorted[sorted.length - 1])}`)
 }
 
 generate()
