@@ -301,8 +301,8 @@ async function lastSeekPlan(page: Page): Promise<unknown> {
 /** Opens `id` at each second of `seconds` and returns what is shown (paused) at each. */
 /**
  * What is shown (paused) at each second of `seconds`, on a fresh page each time:
- * - `'replayed'`: opened at the start, then seeked to the time inside that Replayer (rrweb replays every event
- *   since the full snapshot itself: the reference);
+ * - `'replayed'`: opened cold at the time with `?seek=replay` and no stored keyframes: rrweb replays every event
+ *   since the full snapshot itself (the reference);
  * - `'opened'`: opened cold at the time, as from a link;
  * - `'seeked'`: opened at the start, then seeked to the time (a new Replayer from the nearest keyframe).
  */
@@ -319,7 +319,12 @@ async function pagesAt(
   for (const t of seconds) {
     await page.goto('about:blank')
     if (how === 'opened') await player.open(server().origin, id, t)
-    else {
+    else if (how === 'replayed') {
+      await page.goto(
+        `${server().origin}/?seek=replay#/recordings/${encodeURIComponent(id)}?t=${t}`
+      )
+      await player.waitLoaded()
+    } else {
       await player.open(server().origin, id, 0)
       await player.pause()
       await page.evaluate(`location.hash = '#/recordings/${id}?t=${t}'`)
@@ -345,7 +350,10 @@ for (const id of [LONG_ID, RICH_ID]) {
     await hideStoredKeyframes(page)
     const expected = await pagesAt(page, player, id, seconds, 'replayed')
     expect(new Set(expected.shown).size).toBe(seconds.length)
-    expect(expected.plans).toEqual(seconds.map(() => 'reuse'))
+    expect(expected.plans).toEqual(seconds.map(() => 'stored'))
+    expect(
+      await page.evaluate(`performance.getEntriesByName('tapedeck:seek-collapsed').length`)
+    ).toBe(0)
 
     await page.unrouteAll()
     for (const how of ['opened', 'seeked'] as const) {

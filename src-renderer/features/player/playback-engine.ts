@@ -62,6 +62,16 @@ const REBUILD_COST_EVENTS = 6_000
  * target is computed without a DOM (KeyframeTree) and the Replayer starts from that (see `startAtTarget`).
  */
 const COLLAPSE_MIN_EVENTS = 200
+/**
+ * What a new Replayer started at the computed page costs (a rebuild and a layout of the page), in events rrweb would
+ * replay inside the current Replayer instead (each such replay also copies the page into its virtual DOM and back).
+ */
+const COMPUTED_START_COST_EVENTS = 3_000
+/**
+ * `?seek=replay` in the app's URL: new Replayers replay every event from their keyframe themselves instead of
+ * starting at a computed page (diagnostics, and the reference the keyframe e2e test compares with).
+ */
+const SEEK_BY_REPLAY = typeof location !== 'undefined' && new URLSearchParams(location.search).get('seek') === 'replay'
 /** Keyframe indexing starts this long after the first frame, leaving the start of playback alone. */
 const KEYFRAME_DELAY_MS = 1_500
 
@@ -304,7 +314,7 @@ export class PlaybackEngine {
         const head = plan.kind === 'keyframe' ? [plan.keyframe.meta, JSON.parse(plan.keyframe.fullSnapshotJson) as ReplayEvent] : stored ? await stored : []
         if (generation !== this.generation || this.isDestroyed) return
         const loaded = head.length > 0 ? [...head, ...lists.flat()] : lists.flat()
-        const events = plan.kind === 'keyframe' ? loaded : startAtTarget(loaded, target)
+        const events = plan.kind === 'keyframe' || SEEK_BY_REPLAY ? loaded : startAtTarget(loaded, target)
         performance.mark('tapedeck:seek-events-ready', { detail: { events: events.length, replayed: loaded.length - events.length } })
         if (events.length < 2) {
           this.fail('This part of the recording holds a single event, which is not enough to replay anything.')
@@ -325,7 +335,8 @@ export class PlaybackEngine {
   /**
    * How to reach `target`: reuse the current Replayer (rrweb replays from its last keyframe before the target, or
    * only the events since the playhead when moving forward), or build a new one from the nearest keyframe (stored
-   * or synthetic). Picks whichever replays fewer events, counting a rebuild as `REBUILD_COST_EVENTS`.
+   * or synthetic). Picks whichever replays fewer events, counting a rebuild as `REBUILD_COST_EVENTS`, or a start at
+   * the computed page (stored keyframes, chunks with a full snapshot) as `COMPUTED_START_COST_EVENTS`.
    */
   private planSeek(
     session: Session | null,
@@ -347,7 +358,8 @@ export class PlaybackEngine {
     const imported = this.findStoredKeyframe(windowId, keyIndex, neededIndex)
     const synthetic = imported ? null : (this.builders.get(windowId)?.find(keyIndex, neededIndex) ?? null)
     const freshStart = imported?.chunkIndex ?? synthetic?.chunkIndex ?? keyIndex
-    const freshCost = REBUILD_COST_EVENTS + eventsIn(freshStart, neededIndex)
+    const freshCost =
+      synthetic || SEEK_BY_REPLAY ? REBUILD_COST_EVENTS + eventsIn(freshStart, neededIndex) : COMPUTED_START_COST_EVENTS
     // A Replayer started at a computed page (startAtTarget) cannot go back before it.
     if (session && session.windowId === windowId && session.firstIndex <= neededIndex && target >= session.baseMs) {
       const sessionKey = Math.max(session.firstIndex, keyIndex)
