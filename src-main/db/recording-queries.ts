@@ -580,9 +580,13 @@ function countMatching(
   filter: Filter,
   atMost?: number
 ): number {
-  if (atMost !== undefined) return countFiltered(db, query, filter, atMost)
   const { counts } = keptFor(db)
-  const key = JSON.stringify([filter.clauses, filter.params])
+  const key = countKey(filter)
+  if (atMost !== undefined) {
+    // A capped count of a kept exact count is the smaller of the two.
+    const exact = counts.get(key)
+    return exact === undefined ? countFiltered(db, query, filter, atMost) : Math.min(exact, atMost)
+  }
   let count = counts.get(key)
   if (count === undefined) {
     if (counts.size >= 500) counts.clear()
@@ -590,6 +594,13 @@ function countMatching(
     counts.set(key, count)
   }
   return count
+}
+
+const countKey = (filter: Filter) => JSON.stringify([filter.clauses, filter.params])
+
+/** The exact count of `filter` if one is kept (`countMatching`). */
+function keptCount(db: ReadableDb, filter: Filter): number | undefined {
+  return keptFor(db).counts.get(countKey(filter))
 }
 
 /** Counts what `filter` finds (see `countRecordings`). */
@@ -754,7 +765,8 @@ export function searchRecordings(
       countAtMost !== undefined &&
       !byKey &&
       (filter.fts !== null || filter.urls !== null) &&
-      offset + limit <= 10_000
+      offset + limit <= 10_000 &&
+      keptCount(db, filter) === undefined
     ) {
       // In start-time order a search or URL filter reads its matches once for the page and the capped count (an FTS
       // prefix query gathers every matching term's rows each time it runs): the rowids up to the cap, then a slice.
