@@ -110,6 +110,23 @@ export function writeSnapshot(store: EventStore, key: string, parts: SnapshotPar
   else store.snapshots.write(key, store.fingerprint, parts)
 }
 
+/**
+ * Saves what `encode` gives under `key` with the store's other pending saves (now, when it has none); undefined
+ * saves nothing.
+ */
+export function deferSnapshot(
+  store: EventStore,
+  key: string,
+  encode: () => SnapshotPart[] | undefined
+): void {
+  const pending = store.lazy.get(PENDING_KEY) as PendingSaves | undefined
+  if (pending && pending.size > 0) pending.set(key, encode)
+  else {
+    const parts = encode()
+    if (parts) store.snapshots?.write(key, store.fingerprint, parts)
+  }
+}
+
 type PendingSaves = Map<string, () => SnapshotPart[] | undefined>
 
 const PENDING_KEY = 'pending-saves'
@@ -122,6 +139,9 @@ const PENDING_KEY = 'pending-saves'
 export function saveEventStore(store: EventStore, atMost = Infinity): number {
   const pending = store.lazy.get(PENDING_KEY) as PendingSaves | undefined
   if (!pending) return 0
+  // What is still to be carried over comes from the previous store's snapshots, which the first write drops.
+  const carries = store.lazy.get(CARRIES_KEY) as Map<string, () => unknown> | undefined
+  for (const key of [...(carries?.keys() ?? [])]) takeCarried(store, key)
   let saved = 0
   for (const [key, encode] of pending) {
     if (saved >= atMost) break

@@ -32,6 +32,7 @@ import {
   getPropertyColumn,
   getRowids,
   getSessionColumn,
+  deferSnapshot,
   hasEventColumns,
   takeCarried,
   writeSnapshot,
@@ -400,6 +401,11 @@ export function carrySessionDevices(update: StoreUpdate): void {
         table.ofSession[merged.renumbered[session]] = before.ofSession[session]
     }
     return table
+  })
+  deferSnapshot(updated, DEVICES_KEY, () => {
+    const table = (updated.lazy.get(DEVICES_KEY) ?? takeCarried(updated, DEVICES_KEY)) as
+      DeviceTable | undefined
+    return table && encodeDevices(table)
   })
 }
 

@@ -22,7 +22,7 @@ import {
 } from './event-store'
 import { computeFunnel, summarizeFunnel } from './funnels'
 import { carrySessionDevices, computeSessionStats } from './sessions'
-import { createSnapshotStore } from './store-snapshots'
+import { createConnectionSnapshotStore, createSnapshotStore } from './store-snapshots'
 
 const T0 = Date.UTC(2026, 9, 12)
 const CARRIED = ['$pathname', '$current_url', '$browser'] as const
@@ -183,6 +183,33 @@ describe('updating the event store after an import', () => {
     const full = loadEventStore(db, { snapshots: null })
     expectSameStore(db, third, full)
     expect(sessionStats(db, third)).toEqual(sessionStats(db, full))
+  })
+
+  it('saves what it carries over from the previous store’s snapshots before the first write drops them', () => {
+    const db = createTestDb()
+    const snapshots = createConnectionSnapshotStore(db)
+    const next = random(7)
+    insertEvents(db, randomEvents(next, 80, ['$pageview', 'buy'], ['a', 'b', 'c']))
+    recordImport(db, 80)
+    warm(db, loadEventStore(db, { snapshots }))
+    const events = randomEvents(next, 30, ['$pageview', 'buy'], ['a', 'd'])
+    insertEvents(db, events)
+    recordImport(db, events.length)
+    // A restarted worker: the previous store only in the snapshots; nothing asked for before the save.
+    const updated = loadEventStore(db, { snapshots, carryOver: [carrySessionDevices] })
+    expect(updated.lazy.has('rowids')).toBe(true)
+    expect(saveEventStore(updated)).toBe(0)
+    for (const key of [
+      'store',
+      'rowids',
+      'session-column',
+      'property:*:$pathname',
+      'session-devices'
+    ])
+      expect(snapshots.read(key, updated.fingerprint)).toBeDefined()
+    const reread = loadEventStore(db, { snapshots })
+    expect(reread.lazy.size).toBe(0)
+    expectSameStore(db, reread, loadEventStore(db, { snapshots: null }))
   })
 
   it('counts added events without a person key as a full read does', () => {
