@@ -564,6 +564,9 @@ const whereSql = (where: string[]) => (where.length > 0 ? `WHERE ${where.join(' 
  * search alone is counted in its FTS table: every search row belongs to a recording (writers delete both together).
  * With `atMost`, counting stops there (the result is then `min(matches, atMost)`): it walks newest first (where "the
  * last N days" are), and counts an unfiltered list exactly (the table's own count is quicker than a walk).
+ *
+ * An exact count is kept per connection until the cache changes (`keptFor`): the same filters in another sort or
+ * page, and capped counts of them, are answered from it.
  */
 export function countRecordings(
   db: ReadableDb,
@@ -725,6 +728,10 @@ export type SearchOptions = {
  *
  * Latest first by default. `limit` defaults to 50 (at most 1000). When the page is the last one (fewer rows than
  * the limit), the total follows from it and no count query runs.
+ *
+ * Between calls on one connection, until the cache changes, it keeps a search prefix's index terms, the matches a
+ * sort-index walk gathered (from their second use) and exact counts (`keptFor`): the next page, another sort or
+ * the count reuse them. Every plan returns the same rows; only the time differs.
  */
 export function searchRecordings(
   db: ReadableDb,
