@@ -472,6 +472,48 @@ describe('answers kept between queries', () => {
   })
 })
 
+describe('answers kept between queries, inside a transaction', () => {
+  it('are neither kept nor used, as a rollback undoes its writes', () => {
+    const db = createTestDb()
+    seed(db, 700, createRandom(14))
+    const queries: RecordingQuery[] = [
+      { urlContains: 'late.test', sort: 'longest', limit: 20 },
+      { text: 'latecomer', sort: 'longest', limit: 20 },
+      { text: 'chec', hasExceptions: true, limit: 20 }
+    ]
+    const expectSame = () => {
+      for (const query of queries) {
+        const expected = referenceSearch(db, query)
+        const page = searchRecordings(db, query, { countAtMost: 30 })
+        expect({ query, ids: page.recordings.map((r) => r.id) }).toEqual({
+          query,
+          ids: expected.ids
+        })
+        expect({ query, total: countRecordings(db, query) }).toEqual({
+          query,
+          total: expected.total
+        })
+      }
+    }
+    expectSame()
+    const rollback = new Error('rolled back')
+    expect(
+      db.transaction(() => {
+        seed(db, 300, createRandom(15), {
+          idPrefix: 'later',
+          firstMs: BASE_MS + 86_400_000,
+          words: [...WORDS, 'checkered']
+        })
+        expectSame()
+        expectSame()
+        throw rollback
+      })
+    ).toThrow(rollback)
+    expectSame()
+    expectSame()
+  })
+})
+
 describe('searchRecordings plans', () => {
   it('walks a sort index probing each row for a common search instead of gathering every match', () => {
     const db = createTestDb()

@@ -145,8 +145,12 @@ function readVersion(db: ReadableDb): [dataVersion: number, changes: number] {
     .get() as [number, number]
 }
 
-/** This connection's kept answers, forgotten if the cache changed since. */
-function keptFor(db: ReadableDb): KeptAnswers {
+/**
+ * This connection's kept answers, forgotten if the cache changed since; null inside a transaction (nothing is kept
+ * or used there: a rollback would undo writes, and the temporary tables' rows, without moving `total_changes()`).
+ */
+function keptFor(db: ReadableDb): KeptAnswers | null {
+  if (db.inTransaction) return null
   let kept = keptAnswers.get(db)
   if (!kept) {
     // Temporary tables: nothing in the cache file changes, and a read-only connection may create and fill them.
@@ -179,12 +183,13 @@ function keptFor(db: ReadableDb): KeptAnswers {
 }
 
 /**
- * The terms of `recordings_fts` that start with `prefix` (ASCII), up to `atMost + 1` of them. Read from an
- * `fts5vocab` table, which walks each term's rows to count them (about 1.5 ms for a term of 100k recordings), so
- * the answer is kept until the cache changes.
+ * The terms of `recordings_fts` that start with `prefix` (ASCII), up to `atMost + 1` of them (null inside a
+ * transaction). Read from an `fts5vocab` table, which walks each term's rows to count them (about 1.5 ms for a term
+ * of 100k recordings), so the answer is kept until the cache changes.
  */
-function termsStartingWith(db: ReadableDb, prefix: string, atMost: number): string[] {
+function termsStartingWith(db: ReadableDb, prefix: string, atMost: number): string[] | null {
   const kept = keptFor(db)
+  if (!kept) return null
   if (kept.terms.size >= 500) kept.terms.clear()
   const key = `${atMost} ${prefix}`
   let terms = kept.terms.get(key)
@@ -208,6 +213,7 @@ function termsStartingWith(db: ReadableDb, prefix: string, atMost: number): stri
  */
 function matchSet(db: ReadableDb, source: MatchSource, match: string): string | null {
   const kept = keptFor(db)
+  if (!kept) return null
   const table = MATCH_SETS[source]
   if (kept.sets.get(source) === match) return table
   if (kept.asked.get(source) !== match) {
@@ -230,7 +236,7 @@ function matchSet(db: ReadableDb, source: MatchSource, match: string): string | 
 
 /** The match-set table already holding what `match` finds in `source`, or null. */
 function keptMatchSet(db: ReadableDb, source: MatchSource, match: string): string | null {
-  return keptFor(db).sets.get(source) === match ? MATCH_SETS[source] : null
+  return keptFor(db)?.sets.get(source) === match ? MATCH_SETS[source] : null
 }
 
 /** `filter` with its search and URL filter tested against their match sets (`matchSet`) when walking an index. */
@@ -251,7 +257,8 @@ function withMatchSets(db: ReadableDb, filter: Filter): Filter {
  * Kept as a prefix when SQLite's tokenizer is not certain to split the word as this does (the word is not ASCII:
  * for ASCII, `unicode61` makes tokens of runs of letters and digits, lowered), when the prefix has fewer than 4
  * characters (the table's prefix index answers 2 and 3 as one term; 1 stands for too many), or when it stands for
- * more than `MAX_PREFIX_TERMS` terms or a term that is not plain ASCII. Returns null for blank input.
+ * more than `MAX_PREFIX_TERMS` terms or a term that is not plain ASCII, and inside a transaction (`keptFor`).
+ * Returns null for blank input.
  */
 export function toExactFtsQuery(db: ReadableDb, text: string): string | null {
   return toSearch(db, text)?.query ?? null
@@ -276,6 +283,7 @@ function toSearch(db: ReadableDb, text: string): Search | null {
   if (prefix.length < 4) return { query: prefixed, probes: prefix.length > 1 }
   const terms = termsStartingWith(db, prefix, MAX_PREFIX_TERMS)
   if (
+    terms === null ||
     terms.length === 0 ||
     terms.length > MAX_PREFIX_TERMS ||
     terms.some((term) => !/^[a-z0-9]+$/.test(term) || !term.startsWith(prefix))
@@ -583,7 +591,9 @@ function countMatching(
   filter: Filter,
   atMost?: number
 ): number {
-  const { counts } = keptFor(db)
+  const kept = keptFor(db)
+  if (!kept) return countFiltered(db, query, filter, atMost)
+  const { counts } = kept
   const key = countKey(filter)
   if (atMost !== undefined) {
     // A capped count of a kept exact count is the smaller of the two.
@@ -603,7 +613,7 @@ const countKey = (filter: Filter) => JSON.stringify([filter.clauses, filter.para
 
 /** The exact count of `filter` if one is kept (`countMatching`). */
 function keptCount(db: ReadableDb, filter: Filter): number | undefined {
-  return keptFor(db).counts.get(countKey(filter))
+  return keptFor(db)?.counts.get(countKey(filter))
 }
 
 /** Counts what `filter` finds (see `countRecordings`). */
