@@ -155,4 +155,31 @@ describe('storeEvents', () => {
     })()
     expect(personKeys(eventsFirst)).toEqual(atInsert)
   })
+
+  it('fills each field a stored event lacks from a later copy of the same fidelity, and keeps what it has', () => {
+    const bare: EventRow = {
+      ...jsonRows[0],
+      personId: null,
+      sessionId: null,
+      windowId: null,
+      url: null,
+      elementsChain: null
+    }
+    const fields = [
+      ['personId', 'person_id'],
+      ['sessionId', 'session_id'],
+      ['windowId', 'window_id'],
+      ['url', 'url'],
+      ['elementsChain', 'elements_chain']
+    ] as const
+    for (const [field, column] of fields) {
+      const db = createTestDb()
+      store(db, [bare])
+      store(db, [{ ...bare, [field]: 'first' }])
+      store(db, [{ ...bare, [field]: 'second' }])
+      const row = db.prepare(`SELECT * FROM events`).get() as Record<string, unknown>
+      expect(row[column], field).toBe('first')
+      for (const [, other] of fields) if (other !== column) expect(row[other], other).toBeNull()
+    }
+  })
 })

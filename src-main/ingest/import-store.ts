@@ -92,7 +92,8 @@ export function createImportStore(db: WritableDb) {
   // event of an import is new); a uuid already stored takes the upsert, whose update trigger keeps `event_columns`
   // equal when a richer source replaces the properties. The insert resolves `person_key` as the relink does from
   // what the cache knows now (the relink's later rewrite of every new 3 KB row cost about half as much again as the
-  // insert); a person mapping that a later file changes is the relink's, by distinct id.
+  // insert); a person mapping that a later file changes is the relink's, by distinct id. The upsert's WHERE skips
+  // the update when it would change nothing (the same event again), which rewrote the whole row and two indexes.
   const insertEvent = db.prepare<[...EventParams, string | null, string, string]>(`
     INSERT OR IGNORE INTO events (uuid, event, distinct_id, person_id, session_id, window_id, timestamp_ms, url,
                                   properties, elements_chain, fidelity, person_key)
@@ -110,7 +111,13 @@ export function createImportStore(db: WritableDb) {
       window_id = COALESCE(events.window_id, excluded.window_id),
       url = COALESCE(events.url, excluded.url),
       elements_chain = COALESCE(events.elements_chain, excluded.elements_chain),
-      fidelity = MAX(events.fidelity, excluded.fidelity)`)
+      fidelity = MAX(events.fidelity, excluded.fidelity)
+    WHERE excluded.fidelity > events.fidelity
+      OR (events.person_id IS NULL AND excluded.person_id IS NOT NULL)
+      OR (events.session_id IS NULL AND excluded.session_id IS NOT NULL)
+      OR (events.window_id IS NULL AND excluded.window_id IS NOT NULL)
+      OR (events.url IS NULL AND excluded.url IS NOT NULL)
+      OR (events.elements_chain IS NULL AND excluded.elements_chain IS NOT NULL)`)
   const insertEventColumns = createEventColumnsWriter(db)
   const upsertPerson = db.prepare(`
     INSERT INTO persons (id, api_id, name, email, is_identified, has_profile, created_at_ms, properties)
