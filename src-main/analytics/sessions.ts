@@ -159,14 +159,27 @@ export function buildSessionTable(
             const values = getPropertyColumn(db, store, null, definition.property)
             return { of: values.valueOf, names: values.values }
           })()
+    // One session per distinct value at most: the columns are sized once, and the loop writes them directly (the
+    // hottest loop of the session statistics: every event in range).
     reserve(column.names.length)
-    const sessionIndex = new Int32Array(column.names.length).fill(-1)
+    const { of, names } = column
+    const sessionIndex = new Int32Array(names.length).fill(-1)
+    const [first, start, end, count, views, touches, who] = [
+      firstPosition,
+      startMs,
+      endMs,
+      events,
+      pageviews,
+      interactions,
+      person
+    ]
+    const personStart = store.personStart
     for (let p = 0; p < store.personKeys.length; p++) {
-      for (let i = store.personStart[p]; i < store.personStart[p + 1]; i++) {
+      for (let i = personStart[p]; i < personStart[p + 1]; i++) {
         const t = ts[i]
         if (t < fromMs || t > toMs) continue
         eventsInRange++
-        const value = column.of[i]
+        const value = of[i]
         if (value < 0) {
           eventsWithoutSession++
           continue
@@ -175,9 +188,25 @@ export function buildSessionTable(
         if (session < 0) {
           session = keys.length
           sessionIndex[value] = session
-          add(session, p, i)
-          keys.push(column.names[value])
-        } else add(session, p, i)
+          keys.push(names[value])
+          who[session] = p
+          start[session] = t
+          end[session] = t
+          first[session] = i
+        } else {
+          if (t < start[session]) {
+            start[session] = t
+            first[session] = i
+            who[session] = p
+          }
+          if (t > end[session]) end[session] = t
+        }
+        count[session]++
+        const code = eventCode[i]
+        if (code === pageviewCode) {
+          views[session]++
+          touches[session]++
+        } else if (code === screenCode || code === autocaptureCode) touches[session]++
       }
     }
   }
