@@ -195,7 +195,8 @@ class FileContext {
 
   /**
    * The scanner's visitor: this context itself, so that every file's scanner calls the same methods (fresh arrow
-   * functions per file made V8 throw away the scanner's optimised code at each new file).
+   * functions per file gave the scanner's optimised code a new call target with the next file: a 'wrong call
+   * target' deoptimisation and another compile).
    */
   visitor(recordMode: boolean): ScanVisitor {
     this.recordMode = recordMode
