@@ -85,37 +85,26 @@ export function buildSessionTable(
   const autocaptureCode = store.codeByName.get('$autocapture') ?? -1
 
   const keys: string[] = []
-  // Typed columns grown by doubling (a session-id column sizes them once: it knows how many sessions there are).
-  let capacity = 0
-  let person = new Int32Array(0)
-  let startMs = new Float64Array(0)
-  let endMs = new Float64Array(0)
-  let events = new Int32Array(0)
-  let pageviews = new Int32Array(0)
-  let interactions = new Int32Array(0)
-  let firstPosition = new Int32Array(0)
-  const reserve = (size: number): void => {
-    if (size <= capacity) return
-    capacity = Math.max(size, capacity * 2, 1024)
-    person = grown(person, capacity)
-    startMs = grown(startMs, capacity)
-    endMs = grown(endMs, capacity)
-    events = grown(events, capacity)
-    pageviews = grown(pageviews, capacity)
-    interactions = grown(interactions, capacity)
-    firstPosition = grown(firstPosition, capacity)
-  }
+  const person: number[] = []
+  const startMs: number[] = []
+  const endMs: number[] = []
+  const events: number[] = []
+  const pageviews: number[] = []
+  const interactions: number[] = []
+  const firstPosition: number[] = []
   let eventsInRange = 0
   let eventsWithoutSession = 0
 
   const add = (session: number, p: number, i: number): void => {
     const t = ts[i]
     if (session === keys.length) {
-      reserve(session + 1)
-      person[session] = p
-      startMs[session] = t
-      endMs[session] = t
-      firstPosition[session] = i
+      person.push(p)
+      startMs.push(t)
+      endMs.push(t)
+      events.push(0)
+      pageviews.push(0)
+      interactions.push(0)
+      firstPosition.push(i)
     } else {
       if (t < startMs[session]) {
         startMs[session] = t
@@ -159,27 +148,13 @@ export function buildSessionTable(
             const values = getPropertyColumn(db, store, null, definition.property)
             return { of: values.valueOf, names: values.values }
           })()
-    // One session per distinct value at most: the columns are sized once, and the loop writes them directly (the
-    // hottest loop of the session statistics: every event in range).
-    reserve(column.names.length)
-    const { of, names } = column
-    const sessionIndex = new Int32Array(names.length).fill(-1)
-    const [first, start, end, count, views, touches, who] = [
-      firstPosition,
-      startMs,
-      endMs,
-      events,
-      pageviews,
-      interactions,
-      person
-    ]
-    const personStart = store.personStart
+    const sessionIndex = new Int32Array(column.names.length).fill(-1)
     for (let p = 0; p < store.personKeys.length; p++) {
-      for (let i = personStart[p]; i < personStart[p + 1]; i++) {
+      for (let i = store.personStart[p]; i < store.personStart[p + 1]; i++) {
         const t = ts[i]
         if (t < fromMs || t > toMs) continue
         eventsInRange++
-        const value = of[i]
+        const value = column.of[i]
         if (value < 0) {
           eventsWithoutSession++
           continue
@@ -188,25 +163,9 @@ export function buildSessionTable(
         if (session < 0) {
           session = keys.length
           sessionIndex[value] = session
-          keys.push(names[value])
-          who[session] = p
-          start[session] = t
-          end[session] = t
-          first[session] = i
-        } else {
-          if (t < start[session]) {
-            start[session] = t
-            first[session] = i
-            who[session] = p
-          }
-          if (t > end[session]) end[session] = t
-        }
-        count[session]++
-        const code = eventCode[i]
-        if (code === pageviewCode) {
-          views[session]++
-          touches[session]++
-        } else if (code === screenCode || code === autocaptureCode) touches[session]++
+          add(session, p, i)
+          keys.push(column.names[value])
+        } else add(session, p, i)
       }
     }
   }
@@ -214,24 +173,17 @@ export function buildSessionTable(
     query,
     store,
     keys,
-    person: person.slice(0, keys.length),
-    startMs: startMs.slice(0, keys.length),
-    endMs: endMs.slice(0, keys.length),
-    events: events.slice(0, keys.length),
-    pageviews: pageviews.slice(0, keys.length),
-    interactions: interactions.slice(0, keys.length),
-    firstPosition: firstPosition.slice(0, keys.length),
+    person: Int32Array.from(person),
+    startMs: Float64Array.from(startMs),
+    endMs: Float64Array.from(endMs),
+    events: Int32Array.from(events),
+    pageviews: Int32Array.from(pageviews),
+    interactions: Int32Array.from(interactions),
+    firstPosition: Int32Array.from(firstPosition),
     eventsInRange,
     eventsWithoutSession,
     elapsedMs: performance.now() - startedAt
   }
-}
-
-/** A copy of `array` with room for `size` entries (the new ones zero). */
-function grown<T extends Int32Array | Float64Array>(array: T, size: number): T {
-  const copy = (array instanceof Int32Array ? new Int32Array(size) : new Float64Array(size)) as T
-  copy.set(array)
-  return copy
 }
 
 /** PostHog's `$is_bounce`: null without any pageview, screen or autocapture. */
