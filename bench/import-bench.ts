@@ -1,8 +1,10 @@
 /**
- * `npm run bench:import`: imports generated rrweb exports and prints MB/s, events/s, peak RSS and cache size.
+ * `npm run bench:import`: imports generated rrweb exports and prints MB/s, events/s, CPU time (in all and per
+ * thread, on Linux), peak RSS and cache size.
  *
  * Environment: BENCH_MB (default 100) of compact exports, BENCH_LARGE_MB (default 0: off) for one extra single
- * large pretty-printed export (the memory check), BENCH_WORKERS to force the worker count. The parse workers are
+ * large pretty-printed export (the memory check), BENCH_WORKERS to force the worker count, BENCH_TIMELINE=1 for
+ * how busy each thread was in every 100 ms (where a core idles). The parse workers are
  * the built app's (out/main/import-worker.js, as the desktop app runs them) when `npm run build` has made them, else
  * the TypeScript sources through tsx (which adds about 0.3 s of CPU per worker to start).
  */
