@@ -41,7 +41,8 @@ import { carrySessionDevices, computeSessionStats, listSessions } from './sessio
 import { createConnectionSnapshotStore, type SnapshotStore } from './store-snapshots'
 
 /**
- * Holds the in-memory event store of one connection and rebuilds it when the data changed (an import ran).
+ * Holds the in-memory event store of one connection and updates (or rebuilds) it when the data changed (an import
+ * ran).
  *
  * Also keeps the last few funnel computations, so the drill-downs of a funnel on screen do not recompute it.
  */

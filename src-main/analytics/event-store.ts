@@ -8,7 +8,8 @@ import type { SnapshotPart, SnapshotStore } from './store-snapshots'
  * Loading reads only the `events_by_person_key` covering index (one JSON array per person, parsed in one call:
  * about 1.5–2 s for 5M events here, see bench/analytics-bench.ts); a funnel pass over the columns then takes tens
  * to a couple of hundred milliseconds. Rowids, session ids and property values are loaded on demand and kept. A
- * store is valid while `getDataFingerprint(db)` is unchanged: the analytics engine rebuilds it after an import.
+ * store is valid while `getDataFingerprint(db)` is unchanged: after an import the analytics engine updates it with
+ * the events added (`updateEventStore`), or reads it again when the data changed in another way.
  *
  * With a `SnapshotStore`, the store and each column are saved in the cache once built and read back by the next
  * process (a few hundred milliseconds instead of seconds), as long as the fingerprint still matches.
@@ -66,8 +67,9 @@ export function getDataFingerprint(db: ReadableDb): string {
 }
 
 /**
- * Reads every event into a new `EventStore`: from the snapshot of the current data when there is one, else from the
- * events (then saved as a snapshot).
+ * Reads every event into a new `EventStore`: from the snapshot of the current data when there is one, else by
+ * updating `previous` (or the snapshot of earlier data) with the events imported since, else from the events (then
+ * saved as a snapshot). `carryOver` carries other modules' cached values to an updated store.
  */
 export function loadEventStore(
   db: ReadableDb,
@@ -104,10 +106,7 @@ export function loadEventStore(
  * updated store saves itself later, see `saveEventStore`, and its store entry must be the first of its fingerprint).
  */
 export function writeSnapshot(store: EventStore, key: string, parts: SnapshotPart[]): void {
-  if (!store.snapshots) return
-  const pending = store.lazy.get(PENDING_KEY) as PendingSaves | undefined
-  if (pending && pending.size > 0) pending.set(key, () => parts)
-  else store.snapshots.write(key, store.fingerprint, parts)
+  deferSnapshot(store, key, () => parts)
 }
 
 /**
