@@ -90,6 +90,58 @@ describe('checkCache', () => {
   })
 })
 
+describe('checkCache on what the import stores beside the chunks', () => {
+  const insertKeyframe = (seq: number, windowId: string, data: Buffer) =>
+    db
+      .prepare(
+        `INSERT INTO snapshot_keyframes (recording_id, seq, window_id, timestamp_ms, event_count, raw_bytes, data)
+         VALUES (?, ?, ?, 0, 2, 0, ?)`
+      )
+      .run(TWO_WINDOWS, seq, windowId, data)
+
+  it('accepts a keyframe that starts a chunk of its window, and names one that does not or will not decode', () => {
+    const chunks = db
+      .prepare(
+        `SELECT seq, window_id, data FROM snapshot_chunks WHERE recording_id = ? ORDER BY seq`
+      )
+      .all(TWO_WINDOWS) as { seq: number; window_id: string; data: Buffer }[]
+    const keyChunk = chunks.find((chunk) => {
+      const events = JSON.parse(inflateRawSync(chunk.data).toString('utf8')) as { type: number }[]
+      return events[0]?.type === 4 && events[1]?.type === 2
+    })!
+    const [meta, full] = JSON.parse(inflateRawSync(keyChunk.data).toString('utf8')) as unknown[]
+    const last = chunks.at(-1)!
+    insertKeyframe(last.seq, last.window_id, deflateRawSync(JSON.stringify([meta, full])))
+    expect(checkCache(db).problems).toEqual([])
+
+    db.prepare(`UPDATE snapshot_keyframes SET window_id = 'elsewhere'`).run()
+    expect(checkCache(db).problems).toEqual([
+      expect.stringMatching(
+        new RegExp(`keyframe ${last.seq}: does not start a chunk of window elsewhere`)
+      )
+    ])
+    db.prepare(`UPDATE snapshot_keyframes SET window_id = ?, data = ?`).run(
+      last.window_id,
+      deflateRawSync(JSON.stringify([full, meta]))
+    )
+    expect(checkCache(db).problems).toEqual([
+      expect.stringMatching(/does not start with Meta \+ FullSnapshot/)
+    ])
+    db.prepare(`UPDATE snapshot_keyframes SET data = ?`).run(Buffer.from('not deflate'))
+    expect(checkCache(db).problems).toEqual([
+      expect.stringMatching(/keyframe \d+: does not inflate/)
+    ])
+  })
+
+  it('names events left without their extracted property columns', () => {
+    expect(db.prepare(`SELECT count(*) FROM event_columns`).pluck().get()).toBeGreaterThan(0)
+    db.prepare(
+      `DELETE FROM event_columns WHERE rowid IN (SELECT rowid FROM event_columns LIMIT 3)`
+    ).run()
+    expect(checkCache(db).problems).toEqual(['3 events have no event_columns row'])
+  })
+})
+
 describe('fingerprintCache', () => {
   it('changes when any stored value changes, and not with the import time', () => {
     const before = fingerprintCache(db)
@@ -101,6 +153,8 @@ describe('fingerprintCache', () => {
     ).run()
     const after = fingerprintCache(db)
     expect(after.events).not.toBe(before.events)
-    expect({ ...after, events: before.events }).toEqual(before)
+    // The update trigger re-extracts the event's property columns: '{}' has none of them.
+    expect(after.event_columns).not.toBe(before.event_columns)
+    expect({ ...after, events: before.events, event_columns: before.event_columns }).toEqual(before)
   })
 })

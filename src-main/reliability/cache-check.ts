@@ -38,7 +38,8 @@ type RecordingRow = {
  * complete: its chunks are numbered 0..n-1, each inflates (raw deflate) to a JSON array of as many rrweb events as
  * the row says, in time order, and together the recording's event count; `has_full_snapshot` is true exactly for the
  * chunks holding a FullSnapshot, and those start with its Meta event (a keyframe the player can start from); and a
- * recording with no keyframe at all is marked broken.
+ * recording with no keyframe at all is marked broken. Keyframes stored at import each start a chunk of their own
+ * window and decode to Meta + FullSnapshot; every event has its `event_columns` row.
  *
  * Reads the whole cache; meant for tests and the reliability scripts, not for the app.
  */
@@ -126,6 +127,37 @@ export function checkCache(db: ReadableDb): CacheCheckResult {
       )
     }
   }
+  // Keyframes stored at import: each starts a chunk of its own window and decodes to Meta + FullSnapshot.
+  const keyframes = db
+    .prepare(
+      `SELECT k.recording_id, k.seq, k.window_id, k.data, c.window_id AS chunk_window FROM snapshot_keyframes k
+       LEFT JOIN snapshot_chunks c ON c.recording_id = k.recording_id AND c.seq = k.seq
+       ORDER BY k.recording_id, k.seq`
+    )
+    .iterate() as Iterable<{
+    recording_id: string
+    seq: number
+    window_id: string
+    data: Buffer
+    chunk_window: string | null
+  }>
+  for (const keyframe of keyframes) {
+    const where = `${keyframe.recording_id} keyframe ${keyframe.seq}`
+    if (keyframe.chunk_window !== keyframe.window_id)
+      report(`${where}: does not start a chunk of window ${keyframe.window_id}`)
+    const decoded = decodeChunk(keyframe.data)
+    if (typeof decoded === 'string') report(`${where}: ${decoded}`)
+    else if (typeOf(decoded[0]) !== EVENT_META || typeOf(decoded[1]) !== EVENT_FULL_SNAPSHOT)
+      report(`${where}: does not start with Meta + FullSnapshot`)
+  }
+  // Every event has its extracted property columns (written in the same transaction as the event).
+  const withoutColumns = db
+    .prepare(
+      `SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM event_columns c WHERE c.rowid = e.rowid)`
+    )
+    .pluck()
+    .get() as number
+  if (withoutColumns > 0) report(`${withoutColumns} events have no event_columns row`)
   if (problemCount > problems.length)
     problems.push(`… and ${problemCount - problems.length} more problems`)
   return { problems, recordings: recordings.length, chunks: chunkCount, snapshotEvents }
@@ -162,7 +194,9 @@ export const FINGERPRINT_TABLES = [
   'recording_segments',
   'recording_items',
   'snapshot_chunks',
+  'snapshot_keyframes',
   'events',
+  'event_columns',
   'exceptions',
   'persons',
   'person_distinct_ids',
@@ -185,7 +219,11 @@ export function fingerprintCache(
     recording_items:
       'SELECT * FROM recording_items ORDER BY recording_id, timestamp_ms, kind, label, window_id, level, detail',
     snapshot_chunks: 'SELECT * FROM snapshot_chunks ORDER BY recording_id, seq',
+    snapshot_keyframes: 'SELECT * FROM snapshot_keyframes ORDER BY recording_id, seq',
     events: 'SELECT * FROM events ORDER BY uuid',
+    // Keyed by the event's insert-order rowid: compared through the event's uuid instead.
+    event_columns:
+      'SELECT e.uuid AS event_uuid, c.* FROM event_columns c JOIN events e ON e.rowid = c.rowid ORDER BY e.uuid',
     exceptions:
       'SELECT * FROM exceptions ORDER BY session_id, timestamp_ms, source, event_uuid, message, type, window_id',
     persons: 'SELECT * FROM persons ORDER BY id',
@@ -196,6 +234,7 @@ export function fingerprintCache(
   const skipped: Record<string, readonly string[]> = {
     recordings: ['imported_at_ms'],
     events: ['rowid'],
+    event_columns: ['rowid'],
     exceptions: ['id']
   }
   const result = {} as Record<(typeof FINGERPRINT_TABLES)[number], string>
