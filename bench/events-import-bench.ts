@@ -32,6 +32,7 @@ import { importPaths } from '../src-main/ingest/import-service'
 import { createChangeSet, createImportStore } from '../src-main/ingest/import-store'
 import { relink } from '../src-main/ingest/relink'
 import type { EventRow } from '../src-main/ingest/rows'
+import { useBuiltImportWorker } from './built-worker'
 
 const count = Number(process.env.BENCH_EVENTS ?? 100_000)
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 3))
@@ -169,7 +170,7 @@ function report(label: string, figures: Figures[], loads: number[]): void {
 
 generate()
 console.log(
-  `${count} events, ${(statSync(file).size / 1024 / 1024).toFixed(0)} MB; parse workers: ${process.env.TAPEDECK_IMPORT_WORKER ?? 'TypeScript sources through tsx'}`
+  `${count} events, ${(statSync(file).size / 1024 / 1024).toFixed(0)} MB; parse workers: ${useBuiltImportWorker()}`
 )
 const rows = only === 'import' ? [] : await readRows()
 const store: Figures[] = []

@@ -13,6 +13,7 @@ import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { openDatabase } from '../src-main/db/open-database'
 import { importPaths } from '../src-main/ingest/import-service'
+import { useBuiltImportWorker } from './built-worker'
 import { generateRecordings } from './generate-recordings'
 
 const root = join(import.meta.dirname, '.data', 'import')
@@ -153,25 +154,7 @@ async function run(label: string, dir: string) {
   if (timeline) printTimeline(samples, threadsBefore)
 }
 
-/** The newest modification time of the TypeScript under `dir` (the sources the built worker was made from). */
-function newestSourceMs(dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMs(path))
-    else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs)
-  }
-  return newest
-}
-
-const builtWorker = join(import.meta.dirname, '..', 'out', 'main', 'import-worker.js')
-if (!process.env.TAPEDECK_IMPORT_WORKER && existsSync(builtWorker)) {
-  // A worker built from older sources would measure (or break on) code that is no longer the app's.
-  if (statSync(builtWorker).mtimeMs >= newestSourceMs(join(import.meta.dirname, '..', 'src-main'))) {
-    process.env.TAPEDECK_IMPORT_WORKER = builtWorker
-  } else console.log('out/main/import-worker.js is older than src-main: run `npm run build` to measure the built worker')
-}
-console.log(`parse workers: ${process.env.TAPEDECK_IMPORT_WORKER ?? 'TypeScript sources through tsx'}`)
+console.log(`parse workers: ${useBuiltImportWorker()}`)
 
 const compactDir = join(root, totalMb === 100 ? 'compact' : `compact-${totalMb}`)
 await ensureDataset(compactDir, totalMb, { seed: 7 })
