@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib'
+import { RrwebSource } from '../shared/keyframe-tree'
 import type { SimpleEvent } from './simple-event-reader'
 
 /** rrweb's event types (FORMATS.md §4). */
@@ -12,19 +13,8 @@ export const EventType = {
   Plugin: 6
 } as const
 
-/** rrweb's incremental sources. */
-export const Source = {
-  Mutation: 0,
-  MouseMove: 1,
-  MouseInteraction: 2,
-  Scroll: 3,
-  ViewportResize: 4,
-  Input: 5,
-  TouchMove: 6,
-  MediaInteraction: 7,
-  StyleSheetRule: 8,
-  Drag: 12
-} as const
+/** rrweb's incremental sources (one table with the keyframe tree's). */
+export const Source = RrwebSource
 
 export const MouseInteraction = { Click: 2, DblClick: 4, TouchEnd: 9 } as const
 
