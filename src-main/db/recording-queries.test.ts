@@ -252,6 +252,8 @@ const FILTERS: RecordingQuery[] = [
   { text: 'c' },
   { text: 'CAFÉ' },
   { text: 'shop zebr' },
+  { text: 'shop chec' },
+  { text: 'cannot read chec', hasExceptions: true, sort: 'most-errors' },
   { text: 'checkoutx' },
   // A common search whose matches come last in the longest-first order (the row-by-row walk gives up).
   { text: 'latecomer' },
@@ -395,6 +397,8 @@ describe('toExactFtsQuery', () => {
     expect(toExactFtsQuery(db, 'chec')).toBe('("checking" OR "checkout")')
     expect(toExactFtsQuery(db, 'Payment FAIL')).toBe('"Payment" "failed"')
     expect(toExactFtsQuery(db, 'tag-zone1')).toBe('("tag zone1" OR "tag zone10" OR "tag zone11")')
+    // After other words the group's AND is spelled out (FTS5 refuses `"a" ("b" OR "c")`).
+    expect(toExactFtsQuery(db, 'shop  chec')).toBe('"shop" AND ("checking" OR "checkout")')
     // Kept as prefixes: the prefix index (2 and 3 characters), one character, more than 8 terms, not ASCII, no term.
     expect(toExactFtsQuery(db, 'che')).toBe('"che"*')
     expect(toExactFtsQuery(db, 'c')).toBe('"c"*')

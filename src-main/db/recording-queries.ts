@@ -291,8 +291,10 @@ function toSearch(db: ReadableDb, text: string): Search | null {
     return kept
   const phrases = terms.map((term) => `"${[...tokens, term].join(' ')}"`)
   const lastQuery = phrases.length === 1 ? phrases[0] : `(${phrases.join(' OR ')})`
+  // FTS5 reads `"a" ("b" OR "c")` as a syntax error: a group after a phrase needs its AND spelled out.
+  const firstWords = words.slice(0, -1).map((word) => `"${word}"`)
   return {
-    query: [...words.slice(0, -1).map((word) => `"${word}"`), lastQuery].join(' '),
+    query: [...firstWords, lastQuery].join(phrases.length === 1 ? ' ' : ' AND '),
     probes: true
   }
 }
