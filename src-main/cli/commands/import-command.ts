@@ -19,7 +19,8 @@ is printed); files that could not be read, or met an internal error, are tried a
   --data DIR     the data folder (default: $TAPEDECK_DATA, else the desktop app's per-user folder)
   --json         print one JSON object: {"files":{"imported","unchanged","failed"},"recordings","events","persons",
                  "failures":[{"file","reason"}]} (counts after "files" are totals in the cache after the run)
-  --workers N    parse in N worker threads (default: 2 for large runs, else 0 = this thread)
+  --workers N    parse in N worker threads (default: 2 for several files of 8 MB+ in all, 1 for one file of
+                 128 MB+, else 0 = this thread)
 
 Exit code: 0 when every file imported or was unchanged, 2 when some failed (the others were imported), 1 on a
 usage error.`,
