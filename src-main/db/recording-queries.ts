@@ -97,7 +97,11 @@ const SORT_KEYS: Record<
  * tokens in order), and the last word as a prefix (search as you type). Returns null for blank input.
  */
 export function toFtsQuery(text: string): string | null {
-  const words = searchWords(text)
+  return prefixQuery(searchWords(text))
+}
+
+/** Search words as `toFtsQuery` quotes them: each a phrase, the last a prefix. Null when there are none. */
+function prefixQuery(words: readonly string[]): string | null {
   if (words.length === 0) return null
   return words.map((word, index) => `"${word}"${index === words.length - 1 ? '*' : ''}`).join(' ')
 }
@@ -182,6 +186,20 @@ function keptFor(db: ReadableDb): KeptAnswers | null {
   return kept
 }
 
+/** At most this many answers are kept in one map (`keptAnswer`); it is emptied when full. */
+const MAX_KEPT = 500
+
+/** `answers`' entry for `key`, computed and kept the first time it is asked for (the map is bounded by `MAX_KEPT`). */
+function keptAnswer<T>(answers: Map<string, T>, key: string, compute: () => T): T {
+  let answer = answers.get(key)
+  if (answer === undefined) {
+    if (answers.size >= MAX_KEPT) answers.clear()
+    answer = compute()
+    answers.set(key, answer)
+  }
+  return answer
+}
+
 /**
  * The terms of `recordings_fts` that start with `prefix` (ASCII), up to `atMost + 1` of them (null inside a
  * transaction). Read from an `fts5vocab` table, which walks each term's rows to count them (about 1.5 ms for a term
@@ -190,19 +208,14 @@ function keptFor(db: ReadableDb): KeptAnswers | null {
 function termsStartingWith(db: ReadableDb, prefix: string, atMost: number): string[] | null {
   const kept = keptFor(db)
   if (!kept) return null
-  if (kept.terms.size >= 500) kept.terms.clear()
-  const key = `${atMost} ${prefix}`
-  let terms = kept.terms.get(key)
-  if (terms === undefined) {
+  return keptAnswer(kept.terms, `${atMost} ${prefix}`, () => {
     // Terms compare as bytes: every term starting with the prefix sorts before the prefix with its last byte raised.
     const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)
-    terms = db
+    return db
       .prepare(`SELECT term FROM temp.recordings_fts_terms WHERE term >= ? AND term < ? LIMIT ?`)
       .pluck()
       .all(prefix, end, atMost + 1) as string[]
-    kept.terms.set(key, terms)
-  }
-  return terms
+  })
 }
 
 /**
@@ -269,8 +282,8 @@ type Search = { query: string; probes: boolean }
 
 /** See `toExactFtsQuery`. */
 function toSearch(db: ReadableDb, text: string): Search | null {
-  const prefixed = toFtsQuery(text)
   const words = searchWords(text)
+  const prefixed = prefixQuery(words)
   const last = words[words.length - 1]
   if (prefixed === null || last === undefined) return null
   const kept: Search = { query: prefixed, probes: false }
@@ -542,13 +555,7 @@ const commonness = new WeakMap<ReadableDb, Map<string, boolean>>()
 function remembered(db: ReadableDb, key: string, decide: () => boolean): boolean {
   let known = commonness.get(db)
   if (!known) commonness.set(db, (known = new Map()))
-  let answer = known.get(key)
-  if (answer === undefined) {
-    if (known.size >= 500) known.clear()
-    answer = decide()
-    known.set(key, answer)
-  }
-  return answer
+  return keptAnswer(known, key, decide)
 }
 
 /** A person or "performed event" filter: usually selective, so walking a sort index for its rows would go far. */
@@ -602,13 +609,7 @@ function countMatching(
     const exact = counts.get(key)
     return exact === undefined ? countFiltered(db, query, filter, atMost) : Math.min(exact, atMost)
   }
-  let count = counts.get(key)
-  if (count === undefined) {
-    if (counts.size >= 500) counts.clear()
-    count = countFiltered(db, query, filter)
-    counts.set(key, count)
-  }
-  return count
+  return keptAnswer(counts, key, () => countFiltered(db, query, filter))
 }
 
 const countKey = (filter: Filter) => JSON.stringify([filter.clauses, filter.params])
