@@ -619,6 +619,12 @@ function keptCount(db: ReadableDb, filter: Filter): number | undefined {
   return keptFor(db)?.counts.get(countKey(filter))
 }
 
+/** The FTS table a filter's search (else its URL filter) is matched in, and its query; null with neither. */
+function soleMatch(filter: Filter): { table: MatchSource; match: string } | null {
+  if (filter.fts !== null) return { table: 'recordings_fts', match: filter.fts }
+  return filter.urls === null ? null : { table: 'recording_urls_fts', match: filter.urls }
+}
+
 /** Counts what `filter` finds (see `countRecordings`). */
 function countFiltered(
   db: ReadableDb,
@@ -638,10 +644,11 @@ function countFiltered(
   }
   const limited = atMost === undefined ? '' : ' LIMIT @atMost'
   const params = atMost === undefined ? filter.params : { ...filter.params, atMost }
-  if (filter.clauses.length === 0 && (filter.fts === null) !== (filter.urls === null)) {
+  const sole = soleMatch(filter)
+  if (filter.clauses.length === 0 && sole && (filter.fts === null) !== (filter.urls === null)) {
     // Only a search or only a URL filter: its FTS table alone knows the count, or its kept match set.
-    const table = filter.fts ? 'recordings_fts' : 'recording_urls_fts'
-    const kept = keptMatchSet(db, table, (filter.fts ?? filter.urls) as string)
+    const { table, match } = sole
+    const kept = keptMatchSet(db, table, match)
     if (kept) {
       return db
         .prepare(`SELECT count(*) FROM (SELECT 1 FROM ${kept}${limited})`)
@@ -653,10 +660,7 @@ function countFiltered(
         `SELECT count(*) FROM (SELECT rowid FROM ${table} WHERE ${table} MATCH @match${limited})`
       )
       .pluck()
-      .get({
-        match: filter.fts ?? filter.urls,
-        ...(atMost === undefined ? {} : { atMost })
-      }) as number
+      .get({ match, ...(atMost === undefined ? {} : { atMost }) }) as number
   }
   // An exact count of common matches tests them as a rowid set on the filtered rows rather than joining each one
   // (a capped count joins them newest first and stops early).
@@ -683,6 +687,8 @@ const PROBED_COUNT_ROWS = 300
  * rows (a person) are probed one by one instead.
  */
 function countFromFilteredRows(db: ReadableDb, filter: Filter): number | null {
+  const sole = soleMatch(filter)
+  if (!sole) return null
   const rows = `SELECT l.rowid FROM recording_list l ${whereSql(filter.clauses)}`
   const filtered = db.prepare(`SELECT count(*) FROM (${rows})`).pluck().get(filter.params) as number
   if (filtered === 0) return 0
@@ -694,15 +700,14 @@ function countFromFilteredRows(db: ReadableDb, filter: Filter): number | null {
       .pluck()
       .get(filter.params) as number
   }
-  const [table, match] = filter.fts
-    ? (['recordings_fts', '@fts'] as const)
-    : (['recording_urls_fts', '@urls'] as const)
-  const kept = keptMatchSet(db, table, (filter.fts ?? filter.urls) as string)
+  const { table, match } = sole
+  const params = { ...filter.params, match }
+  const kept = keptMatchSet(db, table, match)
   if (kept) {
     // The matches are at hand (a page walked them): test the filtered rows against them.
     return db
       .prepare(
-        `SELECT count(*) FROM (${rows} ${filter.clauses.length > 0 ? 'AND' : 'WHERE'} l.rowid IN ${kept})`
+        `SELECT count(*) FROM recording_list l ${whereSql([...filter.clauses, `l.rowid IN ${kept}`])}`
       )
       .pluck()
       .get(filter.params) as number
@@ -711,18 +716,18 @@ function countFromFilteredRows(db: ReadableDb, filter: Filter): number | null {
   const moreMatches =
     (db
       .prepare(
-        `SELECT count(*) FROM (SELECT rowid FROM ${table} WHERE ${table} MATCH ${match} LIMIT @upTo)`
+        `SELECT count(*) FROM (SELECT rowid FROM ${table} WHERE ${table} MATCH @match LIMIT @upTo)`
       )
       .pluck()
-      .get({ ...filter.params, upTo: filtered + 1 }) as number) > filtered
+      .get({ ...params, upTo: filtered + 1 }) as number) > filtered
   if (!moreMatches) return null
   // `+` keeps the set a test on each match instead of a rowid constraint FTS5 would probe the index for.
   return db
     .prepare(
-      `SELECT count(*) FROM ${table} t WHERE t.${table} MATCH ${match} AND +t.rowid IN (${rows})`
+      `SELECT count(*) FROM ${table} t WHERE t.${table} MATCH @match AND +t.rowid IN (${rows})`
     )
     .pluck()
-    .get(filter.params) as number
+    .get(params) as number
 }
 
 /** Options of `searchRecordings`. */
