@@ -51,6 +51,23 @@ describe('chunk loader', () => {
     await expect(loader.load(buildChunk({ seq: 2 }))).rejects.toThrow(/not a JSON array/)
   })
 
+  it('loads a stored keyframe from bytes fetched ahead, once, and asks again after a failure', async () => {
+    let stored: Uint8Array | null = null
+    const api = createFakeApi({ 'recordings:get-keyframe': (_id, seq) => (seq === 3 ? stored : null) })
+    const loader = createChunkLoader(api, 'rec-1' as RecordingId, APP)
+    const keyframe = { seq: 3, windowId: 'w1', timestampMs: 1_000, byteLength: 0 }
+    await expect(loader.loadKeyframe(keyframe)).rejects.toThrow(/saved position before part 4 .* missing/)
+    stored = await bytes(events)
+    await loader.prefetchBytes({ keyframe })
+    await loader.prefetchBytes({ keyframe })
+    expect(api.calls).toHaveLength(2)
+    const loaded = await loader.loadKeyframe(keyframe)
+    await loader.loadKeyframe(keyframe)
+    expect(api.calls).toHaveLength(2)
+    expect(loaded.map((e) => e.timestamp)).toEqual([1_000, 1_001, 1_500])
+    expect(JSON.stringify(loaded[1])).toContain(`${APP}/assets?url=`)
+  })
+
   it('keeps only well-formed events, in time order', () => {
     expect(parseChunkEvents('[{"type":3,"timestamp":5,"data":{}},null,{"type":"x","timestamp":1},{"type":2,"timestamp":2,"data":{}}]').map((e) => e.timestamp)).toEqual([2, 5])
   })

@@ -50,14 +50,14 @@ export type ChunkLoader = {
   /** Bytes fetched so far (compressed). */
   bytesLoaded: () => number
   /** The keyframes stored at import for this recording (fetched once; empty when there are none or on failure). */
-  listKeyframes?: () => Promise<KeyframeInfo[]>
+  listKeyframes: () => Promise<KeyframeInfo[]>
   /** A stored keyframe's events (`[Meta, FullSnapshot, ...state]`); rejects with a `ChunkError` when unreadable. */
-  loadKeyframe?: (keyframe: KeyframeInfo) => Promise<ReplayEvent[]>
+  loadKeyframe: (keyframe: KeyframeInfo) => Promise<ReplayEvent[]>
   /**
    * Fetches a chunk's or a stored keyframe's bytes ahead of need (kept compressed until loaded); resolves when they
    * are in, never rejects (a failure is reported when the part is loaded).
    */
-  prefetchBytes?: (part: { chunk: SnapshotChunkInfo } | { keyframe: KeyframeInfo }) => Promise<void>
+  prefetchBytes: (part: { chunk: SnapshotChunkInfo } | { keyframe: KeyframeInfo }) => Promise<void>
 }
 
 /** Chunk bytes already requested (by seq), e.g. the first chunk, fetched while the recording's detail loads. */
@@ -90,6 +90,21 @@ export function createChunkLoader(
   let keyframeList: Promise<KeyframeInfo[]> | null = null
   const keyframeCache = new Map<number, Promise<ReplayEvent[]>>()
   const keyframeBytes = new Map<number, Promise<Uint8Array | null>>()
+
+  /** The decoded events of part `seq`, fetched once; a failed fetch may be retried (e.g. after the core recovers). */
+  function once(
+    decoded: Map<number, Promise<ReplayEvent[]>>,
+    seq: number,
+    fetch: () => Promise<ReplayEvent[]>
+  ): Promise<ReplayEvent[]> {
+    let pending = decoded.get(seq)
+    if (!pending) {
+      pending = fetch()
+      decoded.set(seq, pending)
+      pending.catch(() => decoded.delete(seq))
+    }
+    return pending
+  }
 
   function isolationFor(windowId: string): IsolationState {
     let state = isolationByWindow.get(windowId)
@@ -159,16 +174,7 @@ export function createChunkLoader(
   }
 
   return {
-    load(chunk) {
-      let pending = cache.get(chunk.seq)
-      if (!pending) {
-        pending = fetchChunk(chunk)
-        cache.set(chunk.seq, pending)
-        // A failed fetch may be retried later (e.g. after the core recovers).
-        pending.catch(() => cache.delete(chunk.seq))
-      }
-      return pending
-    },
+    load: (chunk) => once(cache, chunk.seq, () => fetchChunk(chunk)),
     bytesLoaded: () => bytes,
     listKeyframes() {
       if (!keyframeList) {
@@ -192,14 +198,6 @@ export function createChunkLoader(
       }
       await pending.catch(() => undefined)
     },
-    loadKeyframe(keyframe) {
-      let pending = keyframeCache.get(keyframe.seq)
-      if (!pending) {
-        pending = fetchKeyframe(keyframe)
-        keyframeCache.set(keyframe.seq, pending)
-        pending.catch(() => keyframeCache.delete(keyframe.seq))
-      }
-      return pending
-    }
+    loadKeyframe: (keyframe) => once(keyframeCache, keyframe.seq, () => fetchKeyframe(keyframe))
   }
 }

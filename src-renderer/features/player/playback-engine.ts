@@ -164,7 +164,6 @@ export class PlaybackEngine {
 
   /** Fetches the list of keyframes stored at import (small; asked for alongside the first chunk). */
   private async listStoredKeyframes(): Promise<void> {
-    if (this.storedKeyframes || !this.loader.listKeyframes) return
     const list = await this.loader.listKeyframes()
     const byWindow = new Map<string, Map<number, KeyframeInfo>>()
     for (const [windowId, chunks] of this.chunksByWindow) {
@@ -309,7 +308,7 @@ export class PlaybackEngine {
         this.setState(this.session ? 'buffering' : 'loading')
         if (session) this.halt(session)
         const startIndex = plan.kind === 'keyframe' || plan.kind === 'imported' ? plan.chunkIndex : keyIndex
-        const stored = plan.kind === 'imported' && this.loader.loadKeyframe ? this.loader.loadKeyframe(plan.stored) : null
+        const stored = plan.kind === 'imported' ? this.loader.loadKeyframe(plan.stored) : null
         const lists = await Promise.all(chunks.slice(startIndex, neededIndex + 1).map((c) => this.loader.load(c)))
         const head = plan.kind === 'keyframe' ? [plan.keyframe.meta, JSON.parse(plan.keyframe.fullSnapshotJson) as ReplayEvent] : stored ? await stored : []
         if (generation !== this.generation || this.isDestroyed) return
@@ -406,7 +405,6 @@ export class PlaybackEngine {
    * background, waiting while the player loads or buffers: a cold seek then only inflates and parses what it needs.
    */
   private async prefetchStored(chunks: SnapshotChunkInfo[], stored: Map<number, KeyframeInfo>): Promise<void> {
-    if (!this.loader.prefetchBytes) return
     const starts = [...stored.keys()].sort((a, b) => a - b)
     for (const [n, start] of starts.entries()) {
       const end = starts[n + 1] ?? chunks.length
