@@ -419,6 +419,20 @@ describe('toExactFtsQuery', () => {
   })
 })
 
+/** Each query's first page (count capped at 30) and exact count through `db` equal the reference's on `reference`. */
+function expectPagesAndCounts(
+  db: WritableDb,
+  reference: WritableDb,
+  queries: readonly RecordingQuery[]
+): void {
+  for (const query of queries) {
+    const expected = referenceSearch(reference, query)
+    const page = searchRecordings(db, query, { countAtMost: 30 })
+    expect({ query, ids: page.recordings.map((r) => r.id) }).toEqual({ query, ids: expected.ids })
+    expect({ query, total: countRecordings(db, query) }).toEqual({ query, total: expected.total })
+  }
+}
+
 describe('answers kept between queries', () => {
   it('are forgotten when the cache changes, through this connection or another', () => {
     const { dir, cleanup } = createTempDir()
@@ -438,20 +452,7 @@ describe('answers kept between queries', () => {
         { text: 'chec', sort: 'longest', limit: 20 },
         { text: 'chec', sort: 'latest', limit: 20 }
       ]
-      const expectSame = (db: WritableDb) => {
-        for (const query of queries) {
-          const expected = referenceSearch(writer, query)
-          const page = searchRecordings(db, query, { countAtMost: 30 })
-          expect({ query, ids: page.recordings.map((r) => r.id) }).toEqual({
-            query,
-            ids: expected.ids
-          })
-          expect({ query, total: countRecordings(db, query) }).toEqual({
-            query,
-            total: expected.total
-          })
-        }
-      }
+      const expectSame = (db: WritableDb) => expectPagesAndCounts(db, writer, queries)
       expectSame(reader)
       expectSame(writer)
       const before = referenceSearch(writer, { text: 'chec' }).total
@@ -485,20 +486,7 @@ describe('answers kept between queries, inside a transaction', () => {
       { text: 'latecomer', sort: 'longest', limit: 20 },
       { text: 'chec', hasExceptions: true, limit: 20 }
     ]
-    const expectSame = () => {
-      for (const query of queries) {
-        const expected = referenceSearch(db, query)
-        const page = searchRecordings(db, query, { countAtMost: 30 })
-        expect({ query, ids: page.recordings.map((r) => r.id) }).toEqual({
-          query,
-          ids: expected.ids
-        })
-        expect({ query, total: countRecordings(db, query) }).toEqual({
-          query,
-          total: expected.total
-        })
-      }
-    }
+    const expectSame = () => expectPagesAndCounts(db, db, queries)
     expectSame()
     const rollback = new Error('rolled back')
     expect(
