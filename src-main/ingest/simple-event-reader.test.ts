@@ -181,6 +181,15 @@ describe('readSimpleEvent', () => {
     '{"type":3,"timestamp":1,"data":{"source":1,"text":"tab\there"}}',
     '{"type":3,"timestamp":1,"data":{"source":1,"ok":tru}}',
     '{"type":3,"timestamp":1,"data":{"source":1}} x',
+    // Bad separators, at the top level and in data.
+    '{"type":3;"timestamp":1,"data":{"source":1}}',
+    '{"type" 3,"timestamp":1,"data":{"source":1}}',
+    '{"type":3,"timestamp":1,"data":{"source":1},}',
+    '{"type":3,"timestamp":1,"data":{"source":1,}}',
+    '{"type":3,"timestamp":1,"data":{"source" 1}}',
+    '{"type":3,"timestamp":1,"data":{"source":1 "id":2}}',
+    '{"type":3,"timestamp":1,"data":{"source":1,"id":}}',
+    '{"type":3,"timestamp":1,"data":{"source":1} ',
     // Valid, but not for this reader: a line feed (re-serialised), other event types, asset sources, compression.
     '{"type":3,\n"timestamp":1,"data":{"source":1}}',
     '{"type":2,"timestamp":1,"data":{"node":{}}}',

@@ -49,8 +49,8 @@ const NOT_SIMPLE = -1
 
 /** Reused between calls: the string decoded for the last window id (a recording repeats one or two ids). */
 const windowCache = { bytes: Buffer.alloc(0), text: '' }
-/** Set by `stringEnd`: whether the string just passed holds an escape. */
-const lastString = { escaped: false }
+/** Set by `stringEnd`: whether the string just passed holds an escape, and the index of its closing quote. */
+const lastString = { escaped: false, end: 0 }
 
 /**
  * Reads one event's JSON bytes (the whole value, as the scanner captured it). Returns what it found, or null when
@@ -73,17 +73,12 @@ export function readSimpleEvent(b: Buffer): SimpleEvent | null {
   if (i < 0 || b[i] === CLOSE_OBJECT) return null
   for (;;) {
     // A top-level key.
-    if (i >= n || b[i] !== QUOTE) return null
     const keyStart = i + 1
-    i = stringEnd(b, keyStart, n)
+    i = memberKey(b, i, n)
     if (i < 0 || lastString.escaped) return null
-    const key = topKey(b, keyStart, i - 1)
+    const key = topKey(b, keyStart, lastString.end)
     if (key === 0 || seenTop & key) return null
     seenTop |= key
-    i = skipSpace(b, i, n)
-    if (i < 0 || b[i] !== COLON) return null
-    i = skipSpace(b, i + 1, n)
-    if (i < 0 || i >= n) return null
     const valueStart = i
     if (key === KEY_DATA) {
       if (b[i] !== OPEN_OBJECT) return null
@@ -92,17 +87,12 @@ export function readSimpleEvent(b: Buffer): SimpleEvent | null {
       i = skipSpace(b, i + 1, n)
       if (i < 0 || b[i] === CLOSE_OBJECT) return null
       for (;;) {
-        if (i >= n || b[i] !== QUOTE) return null
         const dataKeyStart = i + 1
-        i = stringEnd(b, dataKeyStart, n)
+        i = memberKey(b, i, n)
         if (i < 0 || lastString.escaped) return null
-        const dataKey = dataKeyOf(b, dataKeyStart, i - 1)
+        const dataKey = dataKeyOf(b, dataKeyStart, lastString.end)
         if (dataKey === DATA_REFUSED || seenData & dataKey) return null
         seenData |= dataKey
-        i = skipSpace(b, i, n)
-        if (i < 0 || b[i] !== COLON) return null
-        i = skipSpace(b, i + 1, n)
-        if (i < 0 || i >= n) return null
         const start = i
         i = valueEnd(b, i, n)
         if (i < 0) return null
@@ -114,13 +104,9 @@ export function readSimpleEvent(b: Buffer): SimpleEvent | null {
           else if (dataKey === DATA_WIDTH) width = value
           else height = value
         } else if (dataKey === DATA_SOURCE) return null
-        i = skipSpace(b, i, n)
-        if (i < 0 || i >= n) return null
-        const c = b[i++]
-        if (c === CLOSE_OBJECT) break
-        if (c !== COMMA) return null
-        i = skipSpace(b, i, n)
+        i = memberSeparator(b, i, n)
         if (i < 0) return null
+        if (b[i - 1] === CLOSE_OBJECT) break
       }
     } else {
       i = valueEnd(b, i, n)
@@ -136,13 +122,9 @@ export function readSimpleEvent(b: Buffer): SimpleEvent | null {
         else windowIdSnake = value
       }
     }
-    i = skipSpace(b, i, n)
-    if (i < 0 || i >= n) return null
-    const c = b[i++]
-    if (c === CLOSE_OBJECT) break
-    if (c !== COMMA) return null
-    i = skipSpace(b, i, n)
+    i = memberSeparator(b, i, n)
     if (i < 0) return null
+    if (b[i - 1] === CLOSE_OBJECT) break
   }
   if (skipSpace(b, i, n) !== n) return null
   if (type !== 3 || !(seenTop & KEY_DATA) || !Number.isFinite(timestamp) || Number.isNaN(source))
@@ -248,7 +230,7 @@ function skipSpace(b: Buffer, i: number, n: number): number {
 
 /**
  * Index just past the string whose content starts at `i` (after its opening quote), checking its escapes and that
- * it holds no control character; NOT_SIMPLE when it is not a valid JSON string. Sets `lastString.escaped`.
+ * it holds no control character; NOT_SIMPLE when it is not a valid JSON string. Sets `lastString`.
  */
 function stringEnd(b: Buffer, i: number, n: number): number {
   let escaped = false
@@ -256,6 +238,7 @@ function stringEnd(b: Buffer, i: number, n: number): number {
     const c = b[i]
     if (c === QUOTE) {
       lastString.escaped = escaped
+      lastString.end = i
       return i + 1
     }
     if (c < 0x20) return NOT_SIMPLE
@@ -400,13 +383,27 @@ function valueEnd(b: Buffer, i: number, n: number): number {
   }
 }
 
-/** `"name":` at `i` inside a nested object; index of the value after it, or NOT_SIMPLE. */
+/** `"name":` at `i` (the name is left in `lastString`); index of the value after it, or NOT_SIMPLE. */
 function memberKey(b: Buffer, i: number, n: number): number {
   if (i >= n || b[i] !== QUOTE) return NOT_SIMPLE
   i = stringEnd(b, i + 1, n)
   if (i < 0) return NOT_SIMPLE
   i = skipSpace(b, i, n)
   if (i < 0 || i >= n || b[i] !== COLON) return NOT_SIMPLE
+  return skipSpace(b, i + 1, n)
+}
+
+/**
+ * After a member's value at `i` of an object being read: the `,` or `}` that follows it. Index just past the `}`, or
+ * of the next member's key after the `,` (so the byte before the result is `}` only when the object closed); or
+ * NOT_SIMPLE.
+ */
+function memberSeparator(b: Buffer, i: number, n: number): number {
+  i = skipSpace(b, i, n)
+  if (i < 0 || i >= n) return NOT_SIMPLE
+  const c = b[i]
+  if (c === CLOSE_OBJECT) return i + 1
+  if (c !== COMMA) return NOT_SIMPLE
   return skipSpace(b, i + 1, n)
 }
 
