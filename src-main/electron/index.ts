@@ -32,6 +32,7 @@ import { isNativeAbiMismatch, resolveNativeBinding } from './native-binding'
 import {
   createSecondInstanceData,
   extractOpenPaths,
+  type CommandLineContext,
   OPENABLE_EXTENSIONS,
   readSecondInstancePaths
 } from './open-with'
@@ -69,13 +70,7 @@ if (!app.requestSingleInstanceLock(createSecondInstanceData(launchPaths))) {
   pendingPaths.push(...launchPaths)
   app.on('second-instance', (_event, argv, workingDirectory, additionalData) => {
     focusMainWindow()
-    importFiles(
-      readSecondInstancePaths(additionalData, argv, {
-        isPackaged: app.isPackaged,
-        resolve,
-        cwd: workingDirectory
-      })
-    )
+    importFiles(readSecondInstancePaths(additionalData, argv, commandLineContext(workingDirectory)))
   })
   // macOS delivers "Open with" and dock drops as events, also before the app is ready.
   app.on('open-file', (event, path) => {
@@ -88,8 +83,12 @@ if (!app.requestSingleInstanceLock(createSecondInstanceData(launchPaths))) {
   app.whenReady().then(start, (error: unknown) => fail('Tapedeck could not start', error))
 }
 
+function commandLineContext(cwd: string): CommandLineContext {
+  return { isPackaged: app.isPackaged, resolve, cwd }
+}
+
 function openPathsFrom(argv: readonly string[], cwd: string): string[] {
-  return extractOpenPaths(argv, { isPackaged: app.isPackaged, resolve, cwd })
+  return extractOpenPaths(argv, commandLineContext(cwd))
 }
 
 async function start(): Promise<void> {

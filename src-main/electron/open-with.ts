@@ -27,6 +27,13 @@ const absolutePathSchema = z
 /** A non-empty list of absolute paths, at most `MAX_OPEN_PATHS`. */
 export const absolutePathListSchema = z.array(absolutePathSchema).min(1).max(MAX_OPEN_PATHS)
 
+/** How to read a command line: whether the app is packaged, and how to resolve a relative path against `cwd`. */
+export type CommandLineContext = {
+  isPackaged: boolean
+  resolve: (cwd: string, path: string) => string
+  cwd: string
+}
+
 /**
  * The files to import from a command line: what Electron passes on start and to `second-instance`.
  *
@@ -34,10 +41,7 @@ export const absolutePathListSchema = z.array(absolutePathSchema).min(1).max(MAX
  * switches (`--…`) and anything not ending in a supported extension. Relative paths resolve against `cwd` (the
  * second instance's working folder). Whether the files exist is left to the importer, which reports each one.
  */
-export function extractOpenPaths(
-  argv: readonly string[],
-  options: { isPackaged: boolean; resolve: (cwd: string, path: string) => string; cwd: string }
-): string[] {
+export function extractOpenPaths(argv: readonly string[], options: CommandLineContext): string[] {
   const rest = argv.slice(options.isPackaged ? 1 : 2)
   const paths: string[] = []
   for (const arg of rest) {
@@ -67,7 +71,7 @@ export function createSecondInstanceData(openPaths: readonly string[]): SecondIn
 export function readSecondInstancePaths(
   additionalData: unknown,
   argv: readonly string[],
-  options: { isPackaged: boolean; resolve: (cwd: string, path: string) => string; cwd: string }
+  options: CommandLineContext
 ): string[] {
   const parsed = z.object({ openPaths: z.array(z.unknown()) }).safeParse(additionalData)
   if (parsed.success) {
