@@ -52,6 +52,18 @@ function pageLoad(ts: number, items: number): KeyframeEvent[] {
   ]
 }
 
+/** A mutation event at `ts`: the given lists, the others empty. */
+function mutation(
+  ts: number,
+  lists: { texts?: unknown[]; attributes?: unknown[]; removes?: unknown[]; adds?: unknown[] }
+): KeyframeEvent {
+  return {
+    type: 3,
+    timestamp: ts,
+    data: { source: 0, texts: [], attributes: [], removes: [], adds: [], ...lists }
+  }
+}
+
 /** `count` incrementals from `ts`: mostly mouse moves, every 10th a text, attribute, add or remove mutation. */
 function activity(ts: number, count: number, seed: number): KeyframeEvent[] {
   const events: KeyframeEvent[] = []
@@ -70,61 +82,16 @@ function activity(ts: number, count: number, seed: number): KeyframeEvent[] {
     const kind = (i / 10) % 4
     const item = 100 + ((i * 7) % 50)
     if (kind === 0)
-      events.push({
-        type: 3,
-        timestamp: t,
-        data: {
-          source: 0,
-          texts: [{ id: 10_000 + (item - 100), value: `v${i}` }],
-          attributes: [],
-          removes: [],
-          adds: []
-        }
-      })
+      events.push(mutation(t, { texts: [{ id: 10_000 + (item - 100), value: `v${i}` }] }))
     else if (kind === 1)
-      events.push({
-        type: 3,
-        timestamp: t,
-        data: {
-          source: 0,
-          texts: [],
-          attributes: [{ id: item, attributes: { class: `c${i % 13}` } }],
-          removes: [],
-          adds: []
-        }
-      })
+      events.push(mutation(t, { attributes: [{ id: item, attributes: { class: `c${i % 13}` } }] }))
     else if (kind === 2 || added.length < 20) {
       const id = nextId++
       added.push(id)
-      events.push({
-        type: 3,
-        timestamp: t,
-        data: {
-          source: 0,
-          texts: [],
-          attributes: [],
-          removes: [],
-          adds: [
-            {
-              parentId: 5,
-              nextId: item,
-              node: { type: 2, id, tagName: 'li', attributes: { class: 'new' }, childNodes: [] }
-            }
-          ]
-        }
-      })
+      const node = { type: 2, id, tagName: 'li', attributes: { class: 'new' }, childNodes: [] }
+      events.push(mutation(t, { adds: [{ parentId: 5, nextId: item, node }] }))
     } else {
-      events.push({
-        type: 3,
-        timestamp: t,
-        data: {
-          source: 0,
-          texts: [],
-          attributes: [],
-          removes: [{ parentId: 5, id: added.shift() as number }],
-          adds: []
-        }
-      })
+      events.push(mutation(t, { removes: [{ parentId: 5, id: added.shift() as number }] }))
     }
     if (i % 50 === 0)
       events.push({ type: 3, timestamp: t, data: { source: 3, id: 1, x: 0, y: i % 900 } })
