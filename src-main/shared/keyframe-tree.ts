@@ -448,13 +448,7 @@ export class KeyframeTree {
       if (this.contains(parent, next)) this.insertBefore(parent, target, next)
       else this.insertBefore(parent, target, null)
     } else this.insertBefore(parent, target, null)
-    if (target.tagName === 'iframe') {
-      const waiting = this.pendingDocuments.find((d) => d.parentId === target.id)
-      if (waiting) {
-        this.pendingDocuments = this.pendingDocuments.filter((d) => d !== waiting)
-        this.attachDocument(waiting, target)
-      }
-    }
+    if (target.tagName === 'iframe') this.attachWaitingDocument(target)
   }
 
   /** rrweb's buildNodeWithSN with skipChild: an equal node already known under the id is reused (and moved). */
@@ -471,15 +465,17 @@ export class KeyframeTree {
     const stack = [iframe.contentDocument]
     while (stack.length > 0) {
       const node = stack.pop() as TreeNode
-      if (node.tagName === 'iframe' && !node.contentDocument) {
-        const waiting = this.pendingDocuments.find((d) => d.parentId === node.id)
-        if (waiting) {
-          this.pendingDocuments = this.pendingDocuments.filter((d) => d !== waiting)
-          this.attachDocument(waiting, node)
-        }
-      }
+      if (node.tagName === 'iframe' && !node.contentDocument) this.attachWaitingDocument(node)
       stack.push(...node.children)
     }
+  }
+
+  /** Attaches the document queued for `iframe` (added before it), if any. */
+  private attachWaitingDocument(iframe: TreeNode): void {
+    const waiting = this.pendingDocuments.find((d) => d.parentId === iframe.id)
+    if (!waiting) return
+    this.pendingDocuments = this.pendingDocuments.filter((d) => d !== waiting)
+    this.attachDocument(waiting, iframe)
   }
 
   private insertBefore(parent: TreeNode, target: TreeNode, before: TreeNode | null): void {
