@@ -28,6 +28,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { openDatabase } from '../src-main/db/open-database'
 import { normalizeEvent } from '../src-main/ingest/event-normalize'
+import { EVENT_BATCH } from '../src-main/ingest/import-file'
 import { importPaths } from '../src-main/ingest/import-service'
 import { createChangeSet, createImportStore } from '../src-main/ingest/import-store'
 import { relink } from '../src-main/ingest/relink'
@@ -42,8 +43,6 @@ const workers =
 const root = join(import.meta.dirname, '.data', 'events')
 const source = join(import.meta.dirname, '..', 'test', 'fixtures', 'acme-small', 'events.jsonl')
 const file = join(root, `events-${count}.jsonl`)
-/** Events import in batches of this many per message (EVENT_BATCH in import-file.ts). */
-const BATCH = 2000
 
 function hex(value: number, digits: number): string {
   return Math.floor(value).toString(16).padStart(digits, '0').slice(-digits)
@@ -120,8 +119,9 @@ function storeOnly(rows: readonly EventRow[]): Figures {
   const started = performance.now()
   const cpuBefore = process.cpuUsage()
   db.exec('BEGIN IMMEDIATE')
-  for (let i = 0; i < rows.length; i += BATCH)
-    store.storeEvents(rows.slice(i, i + BATCH), [], changes)
+  // In the batches an import hands to the store.
+  for (let i = 0; i < rows.length; i += EVENT_BATCH)
+    store.storeEvents(rows.slice(i, i + EVENT_BATCH), [], changes)
   db.exec('COMMIT')
   const storedAt = performance.now()
   db.transaction(() => relink(db, changes)).immediate()

@@ -37,7 +37,8 @@ export type FileResult = { kind: FileKind; format: string; warnings: string[]; c
 export type EmitMessage = (message: FileMessage) => Promise<void>
 
 const SNIFF_BYTES = 256 * 1024
-const EVENT_BATCH = 2000
+/** Events per `events` message the import hands to the store. */
+export const EVENT_BATCH = 2000
 const PERSON_BATCH = 500
 const UUID_IN_NAME = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
 const KNOWN_VERSIONS = new Set(['2023-04-28', '2022-12-02'])
