@@ -289,7 +289,8 @@ export class PlaybackEngine {
     const session = this.session
     // Planned before the playhead moves: a forward seek only replays the events since the current position.
     const plan = this.planSeek(session, windowId, chunks, keyIndex, neededIndex, target)
-    // Which way the seek went (diagnostics, the keyframe e2e test): reuse, keyframe (synthetic) or stored.
+    // Which way the seek went (diagnostics, the keyframe e2e test): reuse, imported (a keyframe stored at import),
+    // keyframe (built in the browser) or stored (a chunk that begins with a full snapshot).
     performance.mark('tapedeck:seek-plan', { detail: plan.kind })
     this.timeMs = target
     this.listener.onTime(target)
