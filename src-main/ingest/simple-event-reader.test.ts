@@ -153,6 +153,9 @@ describe('readSimpleEvent', () => {
     '{"type":3,"timestamp":3,"data":{"source":1,"positions":[]},"windowId":null,"window_id":"snake"}',
     '{"type":3,"timestamp":3,"data":{"source":1,"positions":[]},"windowId":7}',
     '{"type":3,"timestamp":3,"data":{"source":1,"positions":[]},"windowId":"w\\u002d2"}',
+    '{"type":3,"timestamp":3,"windowId":"w-3","data":{"source":5,"text":"a\\"b","id":1}}',
+    '{"type":3,"timestamp":3,"data":{"source":5,"text":"a\\"b","id":1},"windowId":"w-3"}',
+    '{"type":3,"timestamp":3,"data":{"source":1,"positions":[]},"windowId":"w\\\\3"}',
     '{"type":3,"timestamp":3,"data":{"source":1,"positions":[]},"windowId":{"id":1}}',
     '{"type":3,"timestamp":3,"data":{"source":1,"positions":[]},"window_id":[1],"windowId":""}',
     // Sources that reference no assets, including ones derivation does not know.

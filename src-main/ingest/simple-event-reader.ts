@@ -194,17 +194,18 @@ function isNumberStart(c: number): boolean {
   return c === 0x2d || (c >= 0x30 && c <= 0x39)
 }
 
-/** A window id value as `JSON.parse` gives it (see `SimpleEvent.windowId`). */
+/**
+ * A window id value as `JSON.parse` gives it (see `SimpleEvent.windowId`), for the value `valueEnd` has just
+ * passed (so `lastString` describes it when it is a string).
+ */
 function windowValue(b: Buffer, start: number, end: number): string | number | null | false {
   const c = b[start]
   if (isNumberStart(c)) return numberValue(b, start, end)
   if (c === 0x6e) return null
   if (c !== QUOTE) return false
+  if (lastString.escaped) return JSON.parse(b.toString('utf8', start, end)) as string
   const textStart = start + 1
   const textEnd = end - 1
-  if (b.indexOf(BACKSLASH, textStart) !== -1 && b.indexOf(BACKSLASH, textStart) < textEnd) {
-    return JSON.parse(b.toString('utf8', start, end)) as string
-  }
   const cached = windowCache.bytes
   const length = textEnd - textStart
   if (cached.length === length) {
