@@ -111,7 +111,7 @@ export function buildWindowKeyframes(
       catchUp(start)
       // The pointer's last position (the cursor drawn after the seek) is the one pointer event a keyframe keeps.
       if (lastPointer > lastFull) tree.apply(parse(entries[lastPointer] as KeyframeSourceEntry))
-      const events = tree.hasSnapshot ? tree.keyframe(chunk.firstMs) : null
+      const events = tree.keyframe(chunk.firstMs)
       if (!events) return keyframes
       const raw = Buffer.from(JSON.stringify(events))
       keyframes.push({

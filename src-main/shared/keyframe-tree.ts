@@ -216,11 +216,6 @@ export class KeyframeTree {
   /** Constructed style sheets, adopted style sheets, fonts, custom elements: in order, since the last full snapshot. */
   private ordered: unknown[] = []
 
-  /** True once a full snapshot has been applied. */
-  get hasSnapshot(): boolean {
-    return this.root !== null && this.meta !== null
-  }
-
   /** Applies one rrweb event (any type; those that change nothing on the page are ignored). */
   apply(event: KeyframeEvent): void {
     const data = event.data as Record<string, unknown> | null
