@@ -54,4 +54,18 @@ describe('createApi', () => {
     const chunk = await api['recordings:get-chunk']('01a13124-d4cc-7a14-ba04-ef75b6b46018' as RecordingId, 0)
     expect(chunk).toBeInstanceOf(Uint8Array)
   })
+
+  it('serves the detail in two parts for the player: playback first, then exceptions and timeline', async () => {
+    const api = createApi(context)
+    const id = '01a13124-d4cc-7a14-ba04-ef75b6b46018' as RecordingId
+    const detail = await api['recordings:get'](id)
+    const playback = await api['recordings:get-playback'](id)
+    const timeline = await api['recordings:get-timeline'](id)
+    expect(detail?.items.length).toBeGreaterThan(0)
+    expect(playback).not.toHaveProperty('items')
+    expect(playback).not.toHaveProperty('exceptions')
+    expect({ ...playback, ...timeline }).toEqual(detail)
+    expect(await api['recordings:get-playback']('no-such-recording' as RecordingId)).toBeNull()
+    expect(await api['recordings:get-timeline']('no-such-recording' as RecordingId)).toBeNull()
+  })
 })

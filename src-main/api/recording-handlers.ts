@@ -3,6 +3,8 @@ import type { RecordingQuery } from '@shared/domain'
 import {
   countRecordings,
   getRecordingDetail,
+  getRecordingPlayback,
+  getRecordingTimeline,
   getSnapshotChunk,
   markRecordingViewed,
   searchRecordings
@@ -27,6 +29,8 @@ export function createRecordingHandlers(context: AppContext): Handlers<Recording
       searchRecordings(db, query, { countAtMost: LIST_COUNT_AT_MOST }),
     'recordings:count': (query: RecordingQuery) => countRecordings(db, query),
     'recordings:get': (id) => getRecordingDetail(db, id),
+    'recordings:get-playback': (id) => getRecordingPlayback(db, id),
+    'recordings:get-timeline': (id) => getRecordingTimeline(db, id),
     'recordings:get-chunk': (id, seq) => getSnapshotChunk(db, id, seq),
     'recordings:mark-viewed': (id, viewed) => markRecordingViewed(db, id, viewed),
     'recordings:get-keyframes': (id) => listKeyframes(db, id),

@@ -57,6 +57,8 @@ export const RECORDING_VALIDATORS = {
   'recordings:search': z.tuple([recordingQuerySchema]),
   'recordings:count': z.tuple([recordingQuerySchema]),
   'recordings:get': z.tuple([recordingIdSchema]),
+  'recordings:get-playback': z.tuple([recordingIdSchema]),
+  'recordings:get-timeline': z.tuple([recordingIdSchema]),
   'recordings:get-chunk': z.tuple([recordingIdSchema, z.number().int().min(0).max(1e9)]),
   'recordings:mark-viewed': z.tuple([recordingIdSchema, z.boolean()]),
   'recordings:get-keyframes': z.tuple([recordingIdSchema]),

@@ -5,8 +5,10 @@ import type {
   RecordingException,
   RecordingId,
   RecordingPage,
+  RecordingPlayback,
   RecordingQuery,
   RecordingSummary,
+  RecordingTimeline,
   RecordingWindow,
   SnapshotChunkInfo,
   StackFrame,
@@ -908,6 +910,12 @@ export function listSessionExceptions(db: ReadableDb, sessionId: string): Record
  * inspector's timeline (the recording's own items plus the session's analytics events). Null when not cached.
  */
 export function getRecordingDetail(db: ReadableDb, id: string): RecordingDetail | null {
+  const playback = getRecordingPlayback(db, id)
+  return playback ? { ...playback, ...readRecordingTimeline(db, id) } : null
+}
+
+/** What the player draws its first frame from: the detail without exceptions and timeline. Null when not cached. */
+export function getRecordingPlayback(db: ReadableDb, id: string): RecordingPlayback | null {
   const summary = getRecordingSummary(db, id)
   if (!summary) return null
   const extra = db
@@ -971,6 +979,24 @@ export function getRecordingDetail(db: ReadableDb, id: string): RecordingDetail 
     hasFullSnapshot: c.has_full_snapshot === 1,
     byteLength: c.byte_length
   }))
+  return {
+    summary,
+    urls: JSON.parse(extra.urls) as string[],
+    windows,
+    segments,
+    chunks,
+    hasNetwork: extra.has_network === 1,
+    sourcePath: extra.source_path
+  }
+}
+
+/** A recording's exceptions and inspector timeline (see `getRecordingDetail`). Null when the recording is not cached. */
+export function getRecordingTimeline(db: ReadableDb, id: string): RecordingTimeline | null {
+  const known = db.prepare(`SELECT 1 FROM recordings WHERE id = ?`).get(id)
+  return known ? readRecordingTimeline(db, id) : null
+}
+
+function readRecordingTimeline(db: ReadableDb, id: string): RecordingTimeline {
   const recordingItems = db
     .prepare(
       `SELECT timestamp_ms, window_id, kind, level, label, detail FROM recording_items WHERE recording_id = ?
@@ -1012,17 +1038,7 @@ export function getRecordingDetail(db: ReadableDb, id: string): RecordingDetail 
       detail: e.url
     }))
   ].sort((a, b) => a.timestampMs - b.timestampMs)
-  return {
-    summary,
-    urls: JSON.parse(extra.urls) as string[],
-    windows,
-    segments,
-    chunks,
-    exceptions: listSessionExceptions(db, id),
-    items,
-    hasNetwork: extra.has_network === 1,
-    sourcePath: extra.source_path
-  }
+  return { exceptions: listSessionExceptions(db, id), items }
 }
 
 /**

@@ -148,18 +148,28 @@ export type RecordingException = {
   issueId: string | null
 }
 
-/** Everything the player needs before it fetches chunks. */
-export type RecordingDetail = {
+/** What the player needs to draw its first frame: a recording's detail without its exceptions and inspector rows. */
+export type RecordingPlayback = {
   summary: RecordingSummary
   urls: string[]
   windows: RecordingWindow[]
   segments: ActivitySegment[]
   chunks: SnapshotChunkInfo[]
-  exceptions: RecordingException[]
-  items: TimelineItem[]
   hasNetwork: boolean
   sourcePath: string | null
 }
+
+/**
+ * A recording's exceptions and the inspector's timeline: the bulk of its detail (megabytes for an hour of clicks and
+ * console output), which the player asks for separately so that it does not hold up the first frame.
+ */
+export type RecordingTimeline = {
+  exceptions: RecordingException[]
+  items: TimelineItem[]
+}
+
+/** Everything the player needs before it fetches chunks. */
+export type RecordingDetail = RecordingPlayback & RecordingTimeline
 
 export type PersonSummary = {
   id: PersonId

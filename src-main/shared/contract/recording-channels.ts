@@ -1,4 +1,4 @@
-import type { RecordingDetail, RecordingId, RecordingPage, RecordingQuery } from '../domain'
+import type { RecordingDetail, RecordingId, RecordingPage, RecordingPlayback, RecordingQuery, RecordingTimeline } from '../domain'
 
 /** A saved set of list filters. */
 export type SavedView = { id: number; name: string; query: RecordingQuery; createdAtMs: number }
@@ -14,6 +14,12 @@ export type RecordingChannels = {
   'recordings:count': (query: RecordingQuery) => number
   /** Everything but the snapshots; `null` when the recording is not in the cache. */
   'recordings:get': (id: RecordingId) => RecordingDetail | null
+  /**
+   * `recordings:get` in two parts, for the player: what it draws the first frame from (small), and the exceptions
+   * and inspector timeline (megabytes for a long recording), asked for at the same time and shown once it is in.
+   */
+  'recordings:get-playback': (id: RecordingId) => RecordingPlayback | null
+  'recordings:get-timeline': (id: RecordingId) => RecordingTimeline | null
   /**
    * One stored chunk: the window's rrweb events as a JSON array, compressed with raw deflate.
    *
@@ -38,6 +44,8 @@ export const RECORDING_CHANNELS = {
   'recordings:search': true,
   'recordings:count': true,
   'recordings:get': true,
+  'recordings:get-playback': true,
+  'recordings:get-timeline': true,
   'recordings:get-chunk': true,
   'recordings:mark-viewed': true,
   'recordings:get-keyframes': true,
