@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { RecordingId } from '@shared/domain'
 import { createFakeApi } from '../../test/fake-api'
 import { buildChunk } from '../../test/builders'
-import { ChunkError, createChunkLoader, parseChunkEvents, prefetchFirstChunk } from './chunk-loader'
+import { ChunkError, createChunkLoader, parseChunkEvents, startOpening } from './chunk-loader'
 
 const APP = 'http://127.0.0.1:4870'
 const events = [
@@ -30,14 +30,31 @@ describe('chunk loader', () => {
     expect(loader.bytesLoaded()).toBeGreaterThan(0)
   })
 
-  it('uses the first chunk fetched alongside the detail instead of asking again', async () => {
-    const api = createFakeApi({ 'recordings:get-chunk': (_id, seq) => (seq === 0 ? bytes(events) : null) })
-    const prefetched = prefetchFirstChunk(api, 'rec-1' as RecordingId)
-    expect(api.calls).toHaveLength(1)
-    const loader = createChunkLoader(api, 'rec-1' as RecordingId, APP, prefetched)
+  it('uses the first chunk and the keyframe list asked for at the opening instead of asking again', async () => {
+    const keyframes = [{ seq: 3, windowId: 'w1', timestampMs: 1_000, byteLength: 10 }]
+    const api = createFakeApi({
+      'recordings:get-chunk': (_id, seq) => (seq === 0 ? bytes(events) : null),
+      'recordings:get-keyframes': () => keyframes
+    })
+    const opening = startOpening(api, 'rec-1' as RecordingId)
+    expect(api.calls.map((c) => c.channel).sort()).toEqual(['recordings:get-chunk', 'recordings:get-keyframes'])
+    const loader = createChunkLoader(api, 'rec-1' as RecordingId, APP, opening)
+    const loaded = await loader.load(buildChunk({ seq: 0 }))
+    expect(loaded.map((e) => e.timestamp)).toEqual([1_000, 1_001, 1_500])
+    // Made safe for replay by the loader, as a chunk it fetched itself would be.
+    expect(JSON.stringify(loaded[1])).toContain(`${APP}/assets?url=`)
+    expect(loader.bytesLoaded()).toBeGreaterThan(0)
+    expect(await loader.listKeyframes()).toEqual(keyframes)
+    expect(api.calls).toHaveLength(2)
+  })
+
+  it('reports a first chunk that failed at the opening when it is loaded, and asks again on the next load', async () => {
+    let stored: Uint8Array | null = null
+    const api = createFakeApi({ 'recordings:get-chunk': () => stored })
+    const loader = createChunkLoader(api, 'rec-1' as RecordingId, APP, startOpening(api, 'rec-1' as RecordingId))
+    await expect(loader.load(buildChunk({ seq: 0 }))).rejects.toThrow(/Part 1 .* missing/)
+    stored = await bytes(events)
     expect((await loader.load(buildChunk({ seq: 0 }))).map((e) => e.timestamp)).toEqual([1_000, 1_001, 1_500])
-    expect(api.calls).toHaveLength(1)
-    expect(prefetched.size).toBe(0)
   })
 
   it('reports a missing chunk and an undecodable one as ChunkErrors naming the part', async () => {

@@ -60,34 +60,71 @@ export type ChunkLoader = {
   prefetchBytes: (part: { chunk: SnapshotChunkInfo } | { keyframe: KeyframeInfo }) => Promise<void>
 }
 
-/** Chunk bytes already requested (by seq), e.g. the first chunk, fetched while the recording's detail loads. */
-export type PrefetchedChunks = Map<number, Promise<Uint8Array | null>>
+/** A chunk fetched, inflated and parsed (not yet made safe for replay: that happens in load order, per window). */
+export type DecodedChunk = { byteLength: number; events: ReplayEvent[] }
 
 /**
- * Starts fetching the chunk a player most likely draws first (seq 0: the recording's first full snapshot), so it
- * travels alongside the detail request instead of after it. Failures are left for the loader to report.
+ * What a player needs first, asked for as soon as a recording is opened, alongside its detail instead of after it:
+ * the first chunk (seq 0: the recording's first full snapshot), fetched and decoded while the detail travels, and the
+ * list of keyframes stored at import. Failures are left for the loader to report.
  */
-export function prefetchFirstChunk(api: DesktopApi, recordingId: RecordingId): PrefetchedChunks {
-  const pending = api.invoke('recordings:get-chunk', recordingId, 0)
-  pending.catch(() => undefined)
-  return new Map([[0, pending]])
+export type OpeningFetches = {
+  chunks: Map<number, Promise<DecodedChunk>>
+  keyframes: Promise<KeyframeInfo[]>
+}
+
+export function startOpening(api: DesktopApi, recordingId: RecordingId): OpeningFetches {
+  const first = decodeChunk(0, api.invoke('recordings:get-chunk', recordingId, 0))
+  first.catch(() => undefined)
+  return { chunks: new Map([[0, first]]), keyframes: listKeyframes(api, recordingId) }
+}
+
+/** The keyframes stored at import; empty on failure (only speed depends on them: seeks then replay from a full snapshot). */
+function listKeyframes(api: DesktopApi, recordingId: RecordingId): Promise<KeyframeInfo[]> {
+  return api.invoke('recordings:get-keyframes', recordingId).catch(() => [])
+}
+
+/** Inflates and parses part `seq` from its bytes; rejects with a `ChunkError` saying what is wrong with it. */
+async function decodeChunk(seq: number, fetching: Promise<Uint8Array | null>): Promise<DecodedChunk> {
+  let data: Uint8Array | null
+  try {
+    data = await fetching
+  } catch (error) {
+    throw new ChunkError(seq, `Part ${seq + 1} of this recording could not be read: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  if (!data) throw new ChunkError(seq, `Part ${seq + 1} of this recording is missing from the cache. Re-import the export to repair it.`)
+  let json: string
+  try {
+    json = await inflateRaw(data)
+  } catch {
+    // Chromium reports a broken deflate stream as "Failed to fetch"; say what it means.
+    throw new ChunkError(seq, `Part ${seq + 1} of this recording could not be decoded (its compressed data is damaged). Re-import the export to repair it.`)
+  }
+  try {
+    return { byteLength: data.byteLength, events: parseChunkEvents(json) }
+  } catch (error) {
+    throw new ChunkError(seq, `Part ${seq + 1} of this recording could not be decoded (${error instanceof Error ? error.message : String(error)}).`)
+  }
 }
 
 /**
- * A loader for one recording. `appOrigin` is where cached assets are served (`location.origin`); `prefetched` bytes
- * are used once instead of a new request.
+ * A loader for one recording. `appOrigin` is where cached assets are served (`location.origin`); what `opening`
+ * fetched is used once instead of new requests.
  */
 export function createChunkLoader(
   api: DesktopApi,
   recordingId: RecordingId,
   appOrigin: string,
-  prefetched: PrefetchedChunks = new Map()
+  opening: OpeningFetches | null = null
 ): ChunkLoader {
   const cache = new Map<number, Promise<ReplayEvent[]>>()
   const isolationByWindow = new Map<string, IsolationState>()
   const toAssetUrl = assetUrlFor(appOrigin)
   let bytes = 0
-  let keyframeList: Promise<KeyframeInfo[]> | null = null
+  const opened = new Map(opening?.chunks)
+  let keyframeList: Promise<KeyframeInfo[]> | null = opening?.keyframes ?? null
+  /** Chunk bytes fetched ahead (`prefetchBytes`), by seq. */
+  const prefetched = new Map<number, Promise<Uint8Array | null>>()
   const keyframeCache = new Map<number, Promise<ReplayEvent[]>>()
   const keyframeBytes = new Map<number, Promise<Uint8Array | null>>()
 
@@ -141,35 +178,19 @@ export function createChunkLoader(
   }
 
   async function fetchChunk(chunk: SnapshotChunkInfo): Promise<ReplayEvent[]> {
-    let data: Uint8Array | null
-    try {
-      const early = prefetched.get(chunk.seq)
-      prefetched.delete(chunk.seq)
-      data = await (early ?? api.invoke('recordings:get-chunk', recordingId, chunk.seq))
-    } catch (error) {
-      throw new ChunkError(chunk.seq, `Part ${chunk.seq + 1} of this recording could not be read: ${error instanceof Error ? error.message : String(error)}`)
+    const seq = chunk.seq
+    let decoding = opened.get(seq)
+    opened.delete(seq)
+    if (!decoding) {
+      const early = prefetched.get(seq)
+      prefetched.delete(seq)
+      decoding = decodeChunk(seq, early ?? api.invoke('recordings:get-chunk', recordingId, seq))
     }
-    if (!data) throw new ChunkError(chunk.seq, `Part ${chunk.seq + 1} of this recording is missing from the cache. Re-import the export to repair it.`)
-    bytes += data.byteLength
-    let json: string
-    try {
-      json = await inflateRaw(data)
-    } catch {
-      // Chromium reports a broken deflate stream as "Failed to fetch"; say what it means.
-      throw new ChunkError(chunk.seq, `Part ${chunk.seq + 1} of this recording could not be decoded (its compressed data is damaged). Re-import the export to repair it.`)
-    }
-    let events: ReplayEvent[]
-    try {
-      events = parseChunkEvents(json)
-    } catch (error) {
-      throw new ChunkError(
-        chunk.seq,
-        `Part ${chunk.seq + 1} of this recording could not be decoded (${error instanceof Error ? error.message : String(error)}).`
-      )
-    }
+    const { byteLength, events } = await decoding
+    bytes += byteLength
     const state = isolationFor(chunk.windowId)
     for (const event of events) isolateEvent(event, state, appOrigin, toAssetUrl)
-    performance.mark('tapedeck:chunk-decoded', { detail: { seq: chunk.seq } })
+    performance.mark('tapedeck:chunk-decoded', { detail: { seq } })
     return events
   }
 
@@ -177,17 +198,14 @@ export function createChunkLoader(
     load: (chunk) => once(cache, chunk.seq, () => fetchChunk(chunk)),
     bytesLoaded: () => bytes,
     listKeyframes() {
-      if (!keyframeList) {
-        // Only speed depends on keyframes: without the list, seeks replay from the full snapshot as before.
-        keyframeList = api.invoke('recordings:get-keyframes', recordingId).catch(() => [])
-      }
+      keyframeList ??= listKeyframes(api, recordingId)
       return keyframeList
     },
     async prefetchBytes(part) {
       let pending: Promise<Uint8Array | null>
       if ('chunk' in part) {
         const seq = part.chunk.seq
-        if (cache.has(seq) || prefetched.has(seq)) return
+        if (cache.has(seq) || opened.has(seq) || prefetched.has(seq)) return
         pending = api.invoke('recordings:get-chunk', recordingId, seq)
         prefetched.set(seq, pending)
       } else {

@@ -28,6 +28,8 @@ export function Inspector() {
   const currentOffsetMs = usePlayer((s) => s.currentOffsetMs)
   const engineState = usePlayer((s) => s.engineState)
   const windows = usePlayer((s) => s.detail.windows)
+  const timelineStatus = usePlayer((s) => s.timelineStatus)
+  const timelineError = usePlayer((s) => s.timelineError)
   const store = usePlayerStore()
   const windowIndex = useMemo(
     () => (windows.length > 1 ? new Map(windows.map((w) => [w.windowId, w.index])) : null),
@@ -111,7 +113,16 @@ export function Inspector() {
         </select>
       </div>
       <div className="inspector-rows" ref={scrollRef} role="list" aria-label={`${tab} rows`}>
-        {visible.length === 0 ? (
+        {timelineStatus === 'loading' ? (
+          <p className="inspector-empty" role="status">
+            Loading events…
+          </p>
+        ) : timelineStatus === 'failed' ? (
+          <p className="inspector-empty" role="alert">
+            The events and console output of this recording could not be loaded: {timelineError} The replay still
+            works; reopen the recording to try again.
+          </p>
+        ) : visible.length === 0 ? (
           <p className="inspector-empty">{rows.length === 0 ? 'Nothing was captured besides the page itself.' : 'No rows match.'}</p>
         ) : (
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>

@@ -159,6 +159,10 @@ export class PlaybackEngine {
     this.wantsPlay = play
     const target = this.clamp(timeMs)
     const windowId = this.pickWindow(target)
+    // A stored keyframe is only of use past the chunk that holds the full snapshot before the target: an opening
+    // inside it (at the start, as most do) does not wait for the list.
+    const chunks = this.chunksByWindow.get(windowId) ?? []
+    if (findChunkIndexAt(chunks, target) <= findKeyframeIndex(chunks, target)) return this.goTo(windowId, target)
     return this.keyframesListed.then(() => this.goTo(windowId, target))
   }
 
@@ -432,9 +436,11 @@ export class PlaybackEngine {
     replayer.on('fullsnapshot-rebuilded', () => {
       performance.mark('tapedeck:seek-rebuilt')
       this.listener.onFrame?.()
-      window.setTimeout(() => {
+      const start = () => {
         if (!this.isDestroyed && this.session?.windowId === windowId) this.startKeyframes(windowId)
-      }, KEYFRAME_DELAY_MS)
+      }
+      // Stored keyframes spare building any in the browser: the list must be in before choosing (it nearly always is).
+      window.setTimeout(() => (this.storedKeyframes ? start() : void this.keyframesListed.then(start)), KEYFRAME_DELAY_MS)
     })
     replayer.on('finish', () => this.onReplayerFinished())
     replayer.on('resize', (dimension) => {

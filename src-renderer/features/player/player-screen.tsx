@@ -1,43 +1,65 @@
 import { useEffect, useState } from 'react'
-import type { RecordingDetail, RecordingId } from '@shared/domain'
+import type { RecordingDetail, RecordingId, RecordingTimeline } from '@shared/domain'
 import { describeError, desktop } from '../../api-client'
 import { useScreenReady } from '../../app/app-store'
 import type { RouteProps } from '../../app/route-types'
 import { hrefFor, lastTargetFor } from '../../app/router'
 import { EmptyState } from '../../components/empty-state'
 import { useRecordingListStore } from '../recordings/recording-list-store'
-import { prefetchFirstChunk, type PrefetchedChunks } from './chunk-loader'
+import { startOpening, type OpeningFetches } from './chunk-loader'
 import { Player } from './player'
 import './player.css'
 
 type Loaded =
   | { status: 'loading'; id: string }
-  | { status: 'ready'; id: string; detail: RecordingDetail; prefetched: PrefetchedChunks }
+  | {
+      status: 'ready'
+      id: string
+      detail: RecordingDetail
+      /** The exceptions and timeline, when `detail` came without them (they are shown after the first frame). */
+      timeline: Promise<RecordingTimeline | null> | null
+      opening: OpeningFetches
+    }
   | { status: 'missing'; id: string }
   | { status: 'error'; id: string; message: string }
 
-/** `#/recordings/<id>`: loads the recording's detail, marks it viewed, and shows the player. */
+/**
+ * `#/recordings/<id>`: loads the recording, marks it viewed, and shows the player.
+ *
+ * For the first frame, only the small playback part of the detail is waited for; the exceptions and timeline
+ * (megabytes for a long recording), the first chunk and the stored keyframes are asked for at the same time. An
+ * opening at the first exception (`?at=exception`) waits for the exceptions too: they say where to start.
+ */
 export function PlayerScreen({ params, search }: RouteProps) {
   const id = params.id ?? ''
   const [loaded, setLoaded] = useState<Loaded>({ status: 'loading', id })
   const [attempt, setAttempt] = useState(0)
   const current: Loaded = loaded.id === id ? loaded : { status: 'loading', id }
+  const opensAtException = search.get('at') === 'exception'
 
   useEffect(() => {
     let isCurrent = true
-    // The first chunk is fetched alongside the detail (time to first frame); a deep link past it just ignores it.
-    const prefetched = prefetchFirstChunk(desktop, id as RecordingId)
-    desktop
-      .invoke('recordings:get', id as RecordingId)
-      .then((detail) => {
+    const recordingId = id as RecordingId
+    // Asked in the order they are needed: the core answers one at a time, and the timeline takes the longest.
+    const playback = desktop.invoke('recordings:get-playback', recordingId)
+    const opening = startOpening(desktop, recordingId)
+    const timeline = desktop.invoke('recordings:get-timeline', recordingId)
+    timeline.catch(() => undefined)
+    Promise.all([playback, opensAtException ? timeline.catch(() => null) : null])
+      .then(([loadedPlayback, early]) => {
         // For `npm run bench:ui` (the phases of the first frame).
         performance.mark('tapedeck:detail-received')
         if (!isCurrent) return
-        setLoaded(detail ? { status: 'ready', id, detail, prefetched } : { status: 'missing', id })
-        if (detail && !detail.summary.viewed) {
+        if (!loadedPlayback) {
+          setLoaded({ status: 'missing', id })
+          return
+        }
+        const detail = { ...loadedPlayback, ...(early ?? { exceptions: [], items: [] }) }
+        setLoaded({ status: 'ready', id, detail, timeline: early ? null : timeline, opening })
+        if (!loadedPlayback.summary.viewed) {
           desktop
-            .invoke('recordings:mark-viewed', id as RecordingId, true)
-            .then(() => useRecordingListStore.getState().setViewed(id as RecordingId, true))
+            .invoke('recordings:mark-viewed', recordingId, true)
+            .then(() => useRecordingListStore.getState().setViewed(recordingId, true))
             .catch((error: unknown) => console.warn('Could not mark the recording viewed', error))
         }
       })
@@ -47,11 +69,13 @@ export function PlayerScreen({ params, search }: RouteProps) {
     return () => {
       isCurrent = false
     }
-  }, [id, attempt])
+  }, [id, attempt, opensAtException])
 
   useScreenReady(current.status === 'loading' || current.status === 'ready' ? 'loading' : current.status === 'missing' ? 'ready' : 'error')
 
-  if (current.status === 'ready') return <Player key={id} detail={current.detail} search={search} prefetched={current.prefetched} />
+  if (current.status === 'ready') {
+    return <Player key={id} detail={current.detail} timeline={current.timeline} search={search} opening={current.opening} />
+  }
   return (
     <div className="screen" data-testid="player-screen">
       <header className="screen-header">

@@ -35,6 +35,40 @@ describe('player store', () => {
     expect(store.getState().currentOffsetMs).toBe(60_000)
   })
 
+  it('opens without the timeline and shows its exceptions, rows and overlay once it comes in', () => {
+    const store = createPlayerStore({ ...detail, exceptions: [], items: [] }, { isTimelinePending: true })
+    const { calls, controls } = fakeControls()
+    store.getState().attachControls(controls)
+    store.getState().onEngineTime(T0 + 12_000)
+    expect(store.getState().timelineStatus).toBe('loading')
+    expect(store.getState().rows).toEqual([])
+    expect(selectOverlayException(store.getState())).toBeNull()
+    store.getState().goToNextException()
+    expect(calls).toEqual([])
+
+    const items = [
+      { timestampMs: T0 + 2_000, windowId: null, kind: 'click' as const, level: null, label: 'Click on Pay', detail: null },
+      { timestampMs: T0 + 5_000, windowId: null, kind: 'console' as const, level: 'warn', label: 'slow', detail: null }
+    ]
+    store.getState().applyTimeline({ exceptions: detail.exceptions, items })
+    const full = createPlayerStore({ ...detail, items }).getState()
+    expect(full.rows.length).toBeGreaterThan(items.length)
+    expect(store.getState().timelineStatus).toBe('ready')
+    expect(store.getState().exceptions).toEqual(full.exceptions)
+    expect(store.getState().rows).toEqual(full.rows)
+    expect(store.getState().detail).toEqual({ ...detail, items })
+    expect(selectOverlayException(store.getState())?.message).toBe('first')
+    store.getState().goToNextException()
+    expect(calls).toEqual([['seek', 30_000]])
+  })
+
+  it('says why the timeline could not be read, and keeps playing', () => {
+    const store = createPlayerStore({ ...detail, exceptions: [], items: [] }, { isTimelinePending: true })
+    store.getState().failTimeline('The core stopped')
+    expect(store.getState()).toMatchObject({ timelineStatus: 'failed', timelineError: 'The core stopped', rows: [] })
+    expect(store.getState().durationMs).toBe(60_000)
+  })
+
   it('shows the overlay from the moment an exception is reached until closed, and reopens for the next', () => {
     const store = createPlayerStore(detail)
     store.getState().onEngineTime(T0 + 9_999)

@@ -7,7 +7,7 @@
  */
 import { createContext, useContext } from 'react'
 import { createStore, useStore } from 'zustand'
-import type { RecordingDetail, RecordingException } from '@shared/domain'
+import type { RecordingDetail, RecordingException, RecordingTimeline } from '@shared/domain'
 import type { EngineState } from './playback-engine'
 import {
   buildInspectorRows,
@@ -41,6 +41,12 @@ export type PlayerState = {
   /** Exceptions in time order, console echoes of `$exception`s left out (what the overlay and n/p step through). */
   exceptions: RecordingException[]
   rows: InspectorRow[]
+  /**
+   * The detail's exceptions and inspector timeline: `loading` while the player opened with the playback part only
+   * (they come in after the first frame), `failed` (with `timelineError`) when they could not be read.
+   */
+  timelineStatus: 'loading' | 'ready' | 'failed'
+  timelineError: string | null
   engineState: EngineState
   brokenMessage: string | null
   /** The whole recording cannot be replayed (as opposed to one damaged part). */
@@ -67,6 +73,8 @@ export type PlayerState = {
   controls: PlayerControls | null
 
   attachControls: (controls: PlayerControls | null) => void
+  applyTimeline: (timeline: RecordingTimeline) => void
+  failTimeline: (message: string) => void
   onEngineTime: (timeMs: number) => void
   onEngineState: (state: EngineState) => void
   onEngineWindow: (windowId: string) => void
@@ -92,6 +100,8 @@ export type PlayerState = {
 
 export type PlayerStoreOptions = {
   initialOffsetMs?: number
+  /** The detail has no exceptions and timeline yet: `applyTimeline` brings them (or `failTimeline` says why not). */
+  isTimelinePending?: boolean
   speed?: Speed
   skipInactive?: boolean
 }
@@ -102,9 +112,14 @@ export function playerDurationMs(detail: RecordingDetail): number {
   return Math.max(detail.summary.durationMs, detail.summary.endedAtMs - detail.summary.startedAtMs, lastChunkMs - detail.summary.startedAtMs, 0)
 }
 
+/** What the store derives from the detail's exceptions and timeline. */
+function timelineState(detail: RecordingDetail): Pick<PlayerState, 'detail' | 'exceptions' | 'rows'> {
+  const exceptions = dedupeExceptions(sortExceptions(detail.exceptions))
+  return { detail, exceptions, rows: buildInspectorRows(detail, exceptions) }
+}
+
 export function createPlayerStore(detail: RecordingDetail, options: PlayerStoreOptions = {}) {
   const startMs = detail.summary.startedAtMs
-  const exceptions = dedupeExceptions(sortExceptions(detail.exceptions))
   return createStore<PlayerState>()((set, get) => {
     const seekTo = (offsetMs: number) => {
       const clamped = Math.min(Math.max(0, offsetMs), get().durationMs)
@@ -112,9 +127,9 @@ export function createPlayerStore(detail: RecordingDetail, options: PlayerStoreO
       get().controls?.seek(startMs + clamped)
     }
     return {
-      detail,
-      exceptions,
-      rows: buildInspectorRows(detail, exceptions),
+      ...timelineState(detail),
+      timelineStatus: options.isTimelinePending ? 'loading' : 'ready',
+      timelineError: null,
       engineState: 'loading',
       brokenMessage: null,
       isUnplayable: false,
@@ -136,6 +151,8 @@ export function createPlayerStore(detail: RecordingDetail, options: PlayerStoreO
       controls: null,
 
       attachControls: (controls) => set({ controls }),
+      applyTimeline: (timeline) => set({ ...timelineState({ ...get().detail, ...timeline }), timelineStatus: 'ready', timelineError: null }),
+      failTimeline: (timelineError) => set({ timelineStatus: 'failed', timelineError }),
       onEngineTime: (timeMs) => {
         const offset = Math.min(Math.max(0, timeMs - startMs), get().durationMs)
         if (offset !== get().currentOffsetMs) set({ currentOffsetMs: offset })

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState, type RefObject } from 'react'
-import type { RecordingDetail } from '@shared/domain'
-import { desktop } from '../../api-client'
+import type { RecordingDetail, RecordingTimeline } from '@shared/domain'
+import { describeError, desktop } from '../../api-client'
 import { useScreenReady } from '../../app/app-store'
 import { hrefFor, lastTargetFor } from '../../app/router'
 import { formatDateTime, formatDuration } from '../../components/format'
-import { createChunkLoader, type PrefetchedChunks } from './chunk-loader'
+import { createChunkLoader, type OpeningFetches } from './chunk-loader'
 import { ExceptionOverlay } from './exception-overlay'
 import { Inspector } from './inspector'
 import { PlaybackEngine } from './playback-engine'
@@ -24,20 +24,26 @@ import { WindowSwitcher } from './window-switcher'
 /** Store updates while playing are limited to this rate; pauses and seeks always go through at once. */
 const TIME_UPDATE_MS = 80
 
+/** Longest the timeline waits for the first frame before it is shown anyway (a slow or stuck replay). */
+const TIMELINE_WAIT_MS = 3_000
+
 /** One recording's player: replay, controls, overlay and inspector, with its own store. */
 export function Player({
   detail,
+  timeline = null,
   search,
-  prefetched
+  opening: fetches = null
 }: {
   detail: RecordingDetail
+  /** The detail's exceptions and timeline when `detail` came without them: shown once the first frame is painted. */
+  timeline?: Promise<RecordingTimeline | null> | null
   search: URLSearchParams
-  /** Chunk bytes requested before the detail arrived (the first chunk). */
-  prefetched?: PrefetchedChunks
+  /** What was asked for when the recording was opened (the first chunk, the stored keyframes). */
+  opening?: OpeningFetches | null
 }) {
   const [store] = useState<PlayerStore>(() => {
     const { offsetMs } = initialOffsetFromSearch(search, detail)
-    return createPlayerStore(detail, { initialOffsetMs: offsetMs })
+    return createPlayerStore(detail, { initialOffsetMs: offsetMs, isTimelinePending: timeline !== null })
   })
   const [opening] = useState(() => initialOffsetFromSearch(search, detail))
   const viewportRef = useRef<HTMLDivElement>(null)
@@ -53,7 +59,7 @@ export function Player({
     const engine = new PlaybackEngine(
       container,
       detail,
-      createChunkLoader(desktop, detail.summary.id, window.location.origin, prefetched),
+      createChunkLoader(desktop, detail.summary.id, window.location.origin, fetches),
       {
         onTime: (timeMs) => {
           const now = performance.now()
@@ -89,7 +95,27 @@ export function Player({
       store.getState().attachControls(null)
       engine.destroy()
     }
-  }, [store, detail, opening, prefetched])
+  }, [store, detail, opening, fetches])
+
+  useEffect(() => {
+    if (!timeline) return
+    let isCurrent = true
+    const firstFrame = afterFirstFrame(store, TIMELINE_WAIT_MS)
+    Promise.all([timeline, firstFrame.promise]).then(
+      ([loaded]) => {
+        if (!isCurrent) return
+        if (loaded) store.getState().applyTimeline(loaded)
+        else store.getState().failTimeline('The recording is no longer in the cache.')
+      },
+      (error: unknown) => {
+        if (isCurrent) store.getState().failTimeline(describeError(error))
+      }
+    )
+    return () => {
+      isCurrent = false
+      firstFrame.cancel()
+    }
+  }, [store, timeline])
 
   // A new `?t=` on the same recording (edited link, back/forward) seeks there.
   const t = search.get('t')
@@ -128,7 +154,8 @@ function PlayerLayout({
   const scale = useFitScale(stageRef, viewportSize)
   usePlayerShortcuts(store, stageRef)
 
-  const isReady = brokenMessage !== null || (hasDrawnFrame && engineState !== 'loading')
+  const timelineStatus = usePlayer((s) => s.timelineStatus)
+  const isReady = timelineStatus !== 'loading' && (brokenMessage !== null || (hasDrawnFrame && engineState !== 'loading'))
   useScreenReady(isReady ? 'ready' : 'loading')
   const summary = detail.summary
   const person = summary.personEmail ?? summary.personName ?? summary.distinctId ?? 'Anonymous'
@@ -203,6 +230,36 @@ function PlayerLayout({
       <ShortcutsDialog />
     </div>
   )
+}
+
+/**
+ * Resolves once the player's first frame is painted (or the replay failed, or `maxWaitMs` passed): the time to show
+ * what would otherwise hold that frame up.
+ */
+function afterFirstFrame(store: PlayerStore, maxWaitMs: number): { promise: Promise<void>; cancel: () => void } {
+  let unsubscribe = () => {}
+  let timer = 0
+  const promise = new Promise<void>((resolve) => {
+    const isDrawn = () => store.getState().hasDrawnFrame || store.getState().brokenMessage !== null
+    // The frame is drawn in an animation frame; a task queued from the next one runs after it is painted.
+    const done = () => {
+      unsubscribe()
+      window.clearTimeout(timer)
+      requestAnimationFrame(() => window.setTimeout(resolve, 0))
+    }
+    if (isDrawn()) return done()
+    unsubscribe = store.subscribe(() => {
+      if (isDrawn()) done()
+    })
+    timer = window.setTimeout(done, maxWaitMs)
+  })
+  return {
+    promise,
+    cancel: () => {
+      unsubscribe()
+      window.clearTimeout(timer)
+    }
+  }
 }
 
 /** Scale that fits the recorded viewport into the stage (never above 1). */
