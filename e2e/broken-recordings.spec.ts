@@ -77,6 +77,23 @@ test('a damaged chunk stops the replay at that part with a message; the parts be
   await expect(player.root).toHaveAttribute('data-player-state', 'paused')
 })
 
+test('when the events and console output cannot be read, the inspector says so and the replay still plays', async ({ page }) => {
+  const list = new RecordingListPage(page)
+  await list.open(server().url)
+  await page.route('**/api/invoke/recordings:get-timeline', (route) =>
+    route.fulfill({ status: 500, json: { error: 'The cache could not be read.' } })
+  )
+  const player = new PlayerPage(page)
+  await player.open(server().origin, GOOD, 0)
+  await expect(page.getByRole('complementary', { name: 'Inspector' }).getByRole('alert')).toContainText(
+    /events and console output of this recording could not be loaded: The cache could not be read\./
+  )
+  await expect(page.getByTestId('player-broken')).toBeHidden()
+  await player.clickSeekBarAt(5_000)
+  await expect.poll(() => player.currentTimeMs()).toBe(5_000)
+  await expect(player.root).toHaveAttribute('data-player-state', 'paused')
+})
+
 test('an unknown recording id says it is not in the cache', async ({ page }) => {
   const list = new RecordingListPage(page)
   await list.open(server().url)
