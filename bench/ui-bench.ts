@@ -2,13 +2,20 @@
  * `npm run bench:ui` (not a test): list and search latency through the contract with 100k recordings in the cache,
  * and the player's time to first frame and to seek for a 1-hour recording of ~200k events, in Chromium.
  *
- * The cache is built once under bench/.data/ui (kept between runs): the acme-small demo is imported, its recordings
- * are cloned (rows, FTS documents) up to BENCH_RECORDINGS (default 100000) spread over 90 days, and one generated
- * 1-hour recording (one full snapshot of ~6.4k nodes, then ~200k incrementals) is imported with the real importer.
+ * The cache is built once per page kind under bench/.data/ui (cache-<N>-<page>, kept between runs): the acme-small
+ * demo is imported, its recordings are cloned (rows, FTS documents) up to BENCH_RECORDINGS (default 100000) spread
+ * over 90 days, and one generated 1-hour recording (one full snapshot of ~6.4k nodes, then ~200k incrementals) is
+ * imported with the real importer. Its page is BENCH_LONG_PAGE: `dashboard` (default; a realistic admin dashboard of
+ * ~4.5k elements) or `nested-flex` (the first generator's page: every element a nested flex card, a layout worst case).
  *
- * The browser measurements run against `tapedeck serve` in its own process (as a user runs it).
+ * The browser measurements run against `tapedeck serve` in its own process (as a user runs it). In the same fresh
+ * browsers, plain rrweb is measured on the same events as a reference (the method of shared/PERF-LIMITS.md section 5):
+ * a blank page served by this process loads the Replayer the app bundles (@rrweb/replay's UMD build) and times the
+ * events' fetch + JSON.parse, `new Replayer(events, { root })` to 'fullsnapshot-rebuilded' + two frames (its first
+ * frame), and `pause(end)` + two frames (its seek to the end). The app and the reference take turns going first. The
+ * header line names the page and counts its elements after rrweb's rebuild in Chromium.
  *
- * Environment: BENCH_RECORDINGS, BENCH_RUNS (queries per case, default 100), BENCH_BROWSERS (fresh browsers for the
+ * Environment: BENCH_LONG_PAGE, BENCH_RECORDINGS, BENCH_RUNS (queries per case, default 100), BENCH_BROWSERS (fresh browsers for the
  * player figures, default 3), BENCH_LIST_ONLY=1 (only the list and search figures), BENCH_LIST_FILTER (only the list
  * cases whose label contains it), BENCH_PLAYER_ONLY=1 (only the player figures), BENCH_PLAYER_WARM=0 (skip waiting for
  * the keyframe index and the warm seeks), TAPEDECK_RENDERER_DIR (serve another renderer build, e.g. to compare two
@@ -20,15 +27,24 @@
  * (replayed to the target) and two frames later (layout and paint).
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { createRequire } from 'node:module'
+import type { AddressInfo } from 'node:net'
 import { createInterface } from 'node:readline'
-import { join } from 'node:path'
-import { chromium, type Page } from 'playwright-core'
+import { dirname, join } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import { createApi } from '../src-main/api/create-api'
 import { closeAppContext, openAppContext, type AppContext } from '../src-main/core/app-context'
 import { importPaths } from '../src-main/ingest/import-service'
 import { ensureRendererBuilt } from '../src-main/web/renderer-build'
-import { createRandom, writeLongRecording } from './generate-long-recording'
+import {
+  createRandom,
+  LONG_RECORDING_PAGES,
+  writeLongRecording,
+  type LongRecordingPage,
+  type SerializedNode
+} from './generate-long-recording'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium'
 import { benchListContract, percentile } from './list-bench'
 
@@ -43,6 +59,13 @@ const PLAYER_WARM = process.env.BENCH_PLAYER_WARM !== '0'
 const FIRST_FRAME_MARKS = ['tapedeck:detail-received', 'tapedeck:player-mounted', 'tapedeck:chunk-decoded', 'tapedeck:first-frame']
 const ACME = join(import.meta.dirname, '..', 'test', 'fixtures', 'acme-small')
 const LONG_ID = 'bench-1h-recording'
+/** The 1-hour recording's page (BENCH_LONG_PAGE). */
+const PAGE = (process.env.BENCH_LONG_PAGE ?? 'dashboard') as LongRecordingPage
+if (!LONG_RECORDING_PAGES.includes(PAGE)) {
+  throw new Error(`BENCH_LONG_PAGE must be one of ${LONG_RECORDING_PAGES.join(', ')} (got ${PAGE})`)
+}
+/** The generated 1-hour recording (a PostHog V2 export), kept next to the caches. */
+const LONG_FILE = join(ROOT, `long-recording-${PAGE}.json`)
 function stats(samples: number[]): { p50: number; p95: number; min: number; max: number } {
   const sorted = [...samples].sort((a, b) => a - b)
   return {
@@ -123,11 +146,10 @@ async function ensureCache(dataDir: string): Promise<void> {
   try {
     process.stdout.write('building the bench cache: importing acme-small … ')
     await importPaths(context.db, [ACME])
-    const longFile = join(dataDir, '..', 'long-recording.json')
-    process.stdout.write('writing the 1-hour recording … ')
-    const { events, bytes } = await writeLongRecording(longFile, { id: LONG_ID })
+    process.stdout.write(`writing the 1-hour recording (page: ${PAGE}) … `)
+    const { events, bytes } = await writeLongRecording(LONG_FILE, { id: LONG_ID, page: PAGE })
     process.stdout.write(`${events} events, ${(bytes / 1024 / 1024).toFixed(0)} MB; importing … `)
-    await importPaths(context.db, [longFile])
+    await importPaths(context.db, [LONG_FILE])
     process.stdout.write(`cloning to ${TARGET_RECORDINGS} recordings … `)
     cloneRecordings(context, TARGET_RECORDINGS)
     context.db.pragma('wal_checkpoint(TRUNCATE)')
@@ -215,7 +237,114 @@ async function timeSearch(page: Page, term: string): Promise<number> {
   })`) as Promise<number>
 }
 
-async function benchBrowser(url: string): Promise<void> {
+/** What the reference page serves: the Replayer the app bundles and the 1-hour recording's events. */
+type Reference = { replayJs: Buffer; replayCss: Buffer; events: Buffer; page: PageFacts }
+/** The generated page as serialized: its nodes, elements, deepest nesting and the full snapshot's size. */
+type PageFacts = { nodes: number; elements: number; depth: number; snapshotBytes: number }
+
+/** Reads the 1-hour recording's events (the export's snapshots array) and rrweb's UMD build for the reference page. */
+function loadReference(): Reference {
+  const snapshots = (JSON.parse(readFileSync(LONG_FILE, 'utf8')) as { data: { snapshots: Array<{ type: number; data: { node?: SerializedNode } }> } })
+    .data.snapshots
+  const facts: PageFacts = { nodes: 0, elements: 0, depth: 0, snapshotBytes: 0 }
+  const walk = (node: SerializedNode, depth: number) => {
+    facts.nodes++
+    if (node.type === 2) facts.elements++
+    facts.depth = Math.max(facts.depth, depth)
+    for (const child of node.childNodes ?? []) walk(child, depth + 1)
+  }
+  const full = snapshots.find((event) => event.type === 2)?.data.node
+  if (full) {
+    walk(full, 0)
+    facts.snapshotBytes = Buffer.byteLength(JSON.stringify(full))
+  }
+  // The package the player imports (src-renderer/features/player/create-replayer.ts), as its UMD build.
+  const dist = dirname(createRequire(import.meta.url).resolve('@rrweb/replay'))
+  return {
+    replayJs: readFileSync(join(dist, 'replay.umd.min.cjs')),
+    replayCss: readFileSync(join(dist, 'style.css')),
+    events: Buffer.from(JSON.stringify(snapshots)),
+    page: facts
+  }
+}
+
+/** Serves the reference page on loopback (not through the DevTools protocol, whose fulfilled bodies travel as base64). */
+async function startReferenceServer(reference: Reference): Promise<{ origin: string; stop: () => Promise<void> }> {
+  const files: Record<string, [string, Buffer]> = {
+    '/': [
+      'text/html',
+      Buffer.from(
+        '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><link rel="stylesheet" href="/replay.css"><script src="/replay.js"></script></head>' +
+          '<body style="margin:0"><div id="root"></div></body></html>'
+      )
+    ],
+    '/replay.js': ['text/javascript', reference.replayJs],
+    '/replay.css': ['text/css', reference.replayCss],
+    '/events.json': ['application/json', reference.events]
+  }
+  const server = createServer((request, response) => {
+    const file = files[request.url ?? '']
+    if (!file) {
+      response.writeHead(404).end()
+      return
+    }
+    response.writeHead(200, { 'content-type': file[0], 'content-length': file[1].length, 'cache-control': 'no-store' })
+    response.end(file[1])
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve()))
+  }
+}
+
+/** One plain rrweb run (ms; `elements`: the replayed document's elements after the rebuild). */
+type ReferenceRun = { fetched: number; fetchParse: number; constructed: number; rebuilt: number; firstFrame: number; seekToEnd: number; elements: number }
+
+/**
+ * Plain rrweb on a blank page (PERF-LIMITS section 5): fetch + JSON.parse of the events, `new Replayer(events, { root })`
+ * until 'fullsnapshot-rebuilded' plus two frames, then `pause(end)` plus two frames. Also counts console messages
+ * (rrweb's warnings would slow it down).
+ */
+async function benchReference(browser: Browser, origin: string): Promise<ReferenceRun & { consoleMessages: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+  try {
+    const page = await context.newPage()
+    const consoleMessages: string[] = []
+    page.on('console', (message) => consoleMessages.push(message.text()))
+    await page.goto(`${origin}/`)
+    const run = (await page.evaluate(`(async () => {
+      const frames = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))
+      const t0 = performance.now()
+      const body = await (await fetch('/events.json')).text()
+      const fetched = performance.now() - t0
+      const events = JSON.parse(body)
+      const fetchParse = performance.now() - t0
+      const t1 = performance.now()
+      const replayer = new rrwebReplay.Replayer(events, { root: document.getElementById('root') })
+      const constructed = performance.now() - t1
+      const rebuilt = await new Promise((resolve) => replayer.on('fullsnapshot-rebuilded', () => resolve(performance.now() - t1)))
+      await frames()
+      const firstFrame = performance.now() - t1
+      const elements = replayer.iframe.contentDocument.querySelectorAll('*').length
+      const t2 = performance.now()
+      replayer.pause(replayer.getMetaData().totalTime)
+      await frames()
+      return { fetched, fetchParse, constructed, rebuilt, firstFrame, seekToEnd: performance.now() - t2, elements }
+    })()`)) as ReferenceRun
+    return { ...run, consoleMessages }
+  } finally {
+    await context.close()
+  }
+}
+
+/** The elements of the app's replayed document (at its first frame). */
+async function replayedElements(page: Page): Promise<number> {
+  return page.evaluate(`document.querySelector('.replay-viewport iframe')?.contentDocument?.querySelectorAll('*').length ?? NaN`) as Promise<number>
+}
+
+async function benchBrowser(url: string, reference: Reference): Promise<void> {
   const searchSamples: number[] = []
   const firstFrames: number[] = []
   const coldSeeksToEnd: number[] = []
@@ -226,6 +355,9 @@ async function benchBrowser(url: string): Promise<void> {
   const phases = new Map<string, number[]>()
   const coldSeeks: number[] = []
   const seekPhases = new Map<string, number[]>()
+  const referenceRuns: ReferenceRun[] = []
+  const appElements = new Set<number>()
+  const referenceConsoleMessages: string[] = []
   const addSeek = (into: number[], seek: { total: number; marks: number[] }) => {
     into.push(seek.total)
     SEEK_MARKS.forEach((name, i) => {
@@ -234,13 +366,10 @@ async function benchBrowser(url: string): Promise<void> {
     })
     ;(seekPhases.get('two frames later') ?? seekPhases.set('two frames later', []).get('two frames later'))?.push(seek.total)
   }
-  for (let run = 0; run < BROWSERS; run++) {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: CHROMIUM_ARGS
-    })
+  /** The app's figures in `browser` (its page is closed at the end, so nothing of it runs during the reference). */
+  const benchApp = async (browser: Browser) => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
     try {
-      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
       await page.goto(url)
       await page.waitForSelector('[data-app-state="ready"]')
 
@@ -265,6 +394,7 @@ async function benchBrowser(url: string): Promise<void> {
         )
       )
       await page.waitForSelector('[data-app-state="ready"]')
+      appElements.add(await replayedElements(page))
       // Each phase's end, ms after the click (the last of each mark: the open just measured).
       const marks = (await page.evaluate(`(() => {
         const open = performance.getEntriesByName('tapedeck:open-clicked').at(-1)?.startTime ?? NaN
@@ -284,7 +414,7 @@ async function benchBrowser(url: string): Promise<void> {
       addSeek(coldSeeksToEnd, await timeSeek(page, key('End')))
       addSeek(seeksBack, await timeSeek(page, key('Home')))
       for (const fraction of [0.5, 0.25, 0.9, 0.6, 0.75]) addSeek(coldSeeks, await timeSeek(page, clickAt(fraction)))
-      if (!PLAYER_WARM) continue
+      if (!PLAYER_WARM) return
       // Warm: once the background index is built.
       const indexStart = Date.now()
       await page.waitForSelector('[data-keyframes="ready"]', { timeout: 600_000 })
@@ -294,20 +424,59 @@ async function benchBrowser(url: string): Promise<void> {
       }
       warmSeeksToEnd.push(await timeUntilMark(page, key('End'), 'tapedeck:seek-applied'))
     } finally {
-      await browser.close()
+      await page.close()
     }
+  }
+  const referenceServer = await startReferenceServer(reference)
+  try {
+    for (let run = 0; run < BROWSERS; run++) {
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM_PATH,
+        args: CHROMIUM_ARGS
+      })
+      try {
+        // The app and plain rrweb take turns going first in a fresh browser.
+        if (run % 2 === 1) await benchApp(browser)
+        const { consoleMessages, ...referenceRun } = await benchReference(browser, referenceServer.origin)
+        referenceRuns.push(referenceRun)
+        referenceConsoleMessages.push(...consoleMessages)
+        if (run % 2 === 0) await benchApp(browser)
+      } finally {
+        await browser.close()
+      }
+    }
+  } finally {
+    await referenceServer.stop()
   }
   const row = (label: string, samples: number[]) => {
     const s = stats(samples)
     console.log(
-      `${label.padEnd(44)} median ${fmt(s.p50).padStart(6)}  p95 ${fmt(s.p95).padStart(6)}  [${fmt(s.min)}–${fmt(s.max)}]  n=${samples.length}`
+      `${label.padEnd(58)} median ${fmt(s.p50).padStart(6)}  p95 ${fmt(s.p95).padStart(6)}  [${fmt(s.min)}–${fmt(s.max)}]  n=${samples.length}`
     )
   }
-  console.log(`\nIn Chromium (${BROWSERS} fresh browsers; ms)`)
+  const referenceRow = (label: string, pick: (run: ReferenceRun) => number) =>
+    row(`  plain rrweb (reference): ${label}`, referenceRuns.map(pick))
+  const { page } = reference
+  const count = (values: Iterable<number>) => [...new Set(values)].map((n) => n.toLocaleString('en-US')).join('/')
+  console.log(
+    `\nIn Chromium (${BROWSERS} fresh browsers; ms). Page: ${PAGE}, ${count(referenceRuns.map((r) => r.elements))} elements ` +
+      `after rrweb's rebuild (in the app's player: ${count(appElements)}); ${page.elements.toLocaleString('en-US')} elements and ` +
+      `${page.nodes.toLocaleString('en-US')} nodes serialized, ${page.depth} deep, full snapshot ${(page.snapshotBytes / 1024).toFixed(0)} KB`
+  )
   if (!PLAYER_ONLY) row('search: query committed → rows painted', searchSamples)
   row('1-hour recording: click → first frame', firstFrames)
   for (const [name, samples] of phases) row(`  by ${name.replace('tapedeck:', '')}`, samples)
+  referenceRow('fetch + JSON.parse', (r) => r.fetchParse)
+  referenceRow('  by fetched (response text)', (r) => r.fetched)
+  referenceRow('new Replayer → first frame', (r) => r.firstFrame)
+  referenceRow('  by constructed', (r) => r.constructed)
+  referenceRow('  by fullsnapshot-rebuilded', (r) => r.rebuilt)
   row('seek to the end, cold (right after opening)', coldSeeksToEnd)
+  referenceRow('pause(end) → two frames later', (r) => r.seekToEnd)
+  if (referenceConsoleMessages.length > 0) {
+    const first = referenceConsoleMessages[0]?.slice(0, 120)
+    console.log(`  (plain rrweb logged ${referenceConsoleMessages.length} console messages in ${BROWSERS} runs, the first: ${first})`)
+  }
   row('seek back to the start', seeksBack)
   row('seek anywhere, cold (seek-bar clicks)', coldSeeks)
   console.log('  where the cold seeks\' time goes: ms after the click when each mark was last set (seeks that set it)')
@@ -334,21 +503,23 @@ async function startServe(dataDir: string): Promise<{ url: string; stop: () => v
 }
 
 async function main(): Promise<void> {
-  const dataDir = join(ROOT, `cache-${TARGET_RECORDINGS}`)
+  const dataDir = join(ROOT, `cache-${TARGET_RECORDINGS}-${PAGE}`)
   await ensureCache(dataDir)
+  // The generated export is kept next to the caches; made again (the same, it is seeded) if it was deleted.
+  if (!existsSync(LONG_FILE)) await writeLongRecording(LONG_FILE, { id: LONG_ID, page: PAGE })
   await ensureRendererBuilt({ log: (line) => console.log(line) })
   const context = openAppContext({ dataDir, shell: 'cli' })
   const api = createApi(context)
   const detail = await api['recordings:get'](LONG_ID as never)
   console.log(
-    `cache: ${(await api['app:get-totals']()).recordings} recordings; 1-hour recording: ${detail?.summary.eventCount} events, ` +
+    `cache: ${(await api['app:get-totals']()).recordings} recordings; 1-hour recording (page: ${PAGE}): ${detail?.summary.eventCount} events, ` +
       `${detail?.chunks.length} chunks (${detail?.chunks.filter((c) => c.hasFullSnapshot).length} with a full snapshot)`
   )
   const serve = await startServe(dataDir)
   try {
     const url = new URL(serve.url)
     if (!PLAYER_ONLY) await benchContract(context, url.origin, url.searchParams.get('token') ?? '')
-    if (process.env.BENCH_LIST_ONLY !== '1') await benchBrowser(serve.url)
+    if (process.env.BENCH_LIST_ONLY !== '1') await benchBrowser(serve.url, loadReference())
   } finally {
     serve.stop()
     closeAppContext(context)

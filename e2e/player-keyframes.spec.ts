@@ -248,7 +248,8 @@ const server = useTapedeck({
       incrementals: 30_000,
       durationMs: DURATION_MS,
       nodes: 2_500,
-      seed: 3
+      seed: 3,
+      page: 'nested-flex'
     })
     const rich = join(dir, `${RICH_ID}.json`)
     writeRichRecording(rich)
