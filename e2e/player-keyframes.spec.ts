@@ -8,6 +8,8 @@ import { expect, test, useTapedeck } from './support/fixtures'
 
 const LONG_ID = 'long-single-page-recording'
 const RICH_ID = 'rich-mutations-recording'
+/** A dashboard page (links, a form, tables): hover on the last click, form fields' attributes. */
+const DASHBOARD_ID = 'dashboard-recording'
 const DURATION_MS = 10 * 60 * 1000
 
 /**
@@ -253,7 +255,9 @@ const server = useTapedeck({
     })
     const rich = join(dir, `${RICH_ID}.json`)
     writeRichRecording(rich)
-    return [long, rich]
+    const dashboard = join(dir, `${DASHBOARD_ID}.json`)
+    await writeLongRecording(dashboard, { id: DASHBOARD_ID, incrementals: 30_000, durationMs: DURATION_MS, seed: 5, page: 'dashboard' })
+    return [long, rich, dashboard]
   }
 })
 
@@ -338,7 +342,7 @@ async function pagesAt(
   return { shown, plans }
 }
 
-for (const id of [LONG_ID, RICH_ID]) {
+for (const id of [LONG_ID, RICH_ID, DASHBOARD_ID]) {
   test(`${id}: opening or seeking through a stored keyframe shows exactly what replaying from the start shows`, async ({
     page
   }) => {

@@ -192,6 +192,22 @@ describe('keyframe tree', () => {
     expect(byId.get(10)?.attributes).toEqual({ value: 'typed' })
   })
 
+  it('puts an attribute added to a textarea or input after the autocomplete="off" rrweb builds them with', () => {
+    const { byId } = snapshotOf(
+      treeOf([
+        ...page(),
+        mutation({ attributes: [{ id: 10, attributes: { class: 'wide', value: 'typed' } }, { id: 6, attributes: { class: 'on' } }] })
+      ])
+    )
+    // rrweb's DOM after replaying: value (recorded), autocomplete (set by the rebuild), class (added): same order.
+    expect(Object.entries(byId.get(10)?.attributes ?? {})).toEqual([
+      ['value', 'typed'],
+      ['autocomplete', 'off'],
+      ['class', 'wide']
+    ])
+    expect(byId.get(6)?.attributes).toEqual({ class: 'on' })
+  })
+
   it('sets an element text content as one text node', () => {
     const { byId } = snapshotOf(
       treeOf([...page(), mutation({ texts: [{ id: 5, value: 'flat' }] })])
@@ -291,6 +307,17 @@ describe('keyframe tree', () => {
       { source: 1, positions: [{ x: 5, y: 6, id: 4, timeOffset: 0 }] }
     ])
     expect(events.every((e) => e.timestamp === 100)).toBe(true)
+  })
+
+  it('moves the pointer to the last click, press or move on a node the page has, as rrweb does when seeking', () => {
+    const move = { type: 3, timestamp: 5, data: { source: 1, positions: [{ x: 5, y: 6, id: 4, timeOffset: 0 }] } }
+    const click = { type: 3, timestamp: 6, data: { source: 2, type: 2, id: 8, x: 30, y: 40 } }
+    const pointer = (events: KeyframeEvent[]) => snapshotOf(treeOf([...page(), ...events])).events.slice(2).map((e) => e.data)
+    expect(pointer([move, click])).toEqual([click.data])
+    expect(pointer([click, move])).toEqual([move.data])
+    // A focus does not move it; nor does a click on a node the page no longer has (rrweb skips it).
+    expect(pointer([move, { type: 3, timestamp: 6, data: { source: 2, type: 5, id: 8 } }])).toEqual([move.data])
+    expect(pointer([move, mutation({ removes: [{ parentId: 5, id: 8 }] }), click])).toEqual([move.data])
   })
 
   it('starts over at a new full snapshot', () => {

@@ -35,6 +35,9 @@ export const RrwebSource = {
   CustomElement: 16
 } as const
 
+/** rrweb's `MouseInteractions` that move its pointer when replayed: MouseUp, MouseDown, Click, TouchStart, TouchEnd. */
+const POINTER_INTERACTIONS = new Set([0, 1, 2, 7, 9])
+
 /** rrweb-snapshot's `NodeType`. */
 const NodeType = {
   Document: 0,
@@ -109,6 +112,15 @@ class TreeNode {
       this.ownsAttributes = true
     }
     return this.attributes as Record<string, unknown>
+  }
+
+  /** Sets an attribute as rrweb's replay does: a new one comes after those the element has. */
+  setAttribute(name: string, value: unknown): void {
+    const attributes = this.writableAttributes()
+    // rrweb builds inputs and textareas with autocomplete="off" set last: an attribute added later comes after it.
+    if (!(name in attributes) && !('autocomplete' in attributes) && (this.tagName === 'input' || this.tagName === 'textarea'))
+      attributes.autocomplete = 'off'
+    attributes[name] = value
   }
 }
 
@@ -275,6 +287,10 @@ export class KeyframeTree {
       case RrwebSource.Selection:
         this.setLatest(`${source}`, data)
         break
+      case RrwebSource.MouseInteraction:
+        // A click, press, release or touch on a node the page has moves rrweb's pointer there, as a move does.
+        if (id !== undefined && this.nodes.has(id) && POINTER_INTERACTIONS.has(data.type as number)) this.setLatest('mouse', data)
+        break
       case RrwebSource.MouseMove:
       case RrwebSource.TouchMove:
       case RrwebSource.Drag: {
@@ -382,13 +398,10 @@ export class KeyframeTree {
             for (const child of [...target.children])
               if (child.meta.type === NodeType.Text) this.detach(child)
           }
-          target.writableAttributes()[name] = value
+          target.setAttribute(name, value)
         } else if (name === 'style' && typeof value === 'object') {
           const current = target.attributes?.style
-          target.writableAttributes().style = applyStyleObject(
-            typeof current === 'string' ? current : '',
-            value as Record<string, unknown>
-          )
+          target.setAttribute('style', applyStyleObject(typeof current === 'string' ? current : '', value as Record<string, unknown>))
         }
       }
     }
