@@ -36,7 +36,7 @@ describe('chunk loader', () => {
       'recordings:get-chunk': (_id, seq) => (seq === 0 ? bytes(events) : null),
       'recordings:get-keyframes': () => keyframes
     })
-    const opening = startOpening(api, 'rec-1' as RecordingId)
+    const opening = startOpening(api, 'rec-1' as RecordingId, APP)
     expect(api.calls.map((c) => c.channel).sort()).toEqual(['recordings:get-chunk', 'recordings:get-keyframes'])
     const loader = createChunkLoader(api, 'rec-1' as RecordingId, APP, opening)
     const loaded = await loader.load(buildChunk({ seq: 0 }))
@@ -48,10 +48,24 @@ describe('chunk loader', () => {
     expect(api.calls).toHaveLength(2)
   })
 
+  it('continues a window from the first chunk made safe at the opening (an iframe known from its snapshot)', async () => {
+    const first = [
+      events[0],
+      { type: 2, timestamp: 1_001, data: { node: { type: 0, id: 1, childNodes: [{ type: 2, id: 5, tagName: 'iframe', attributes: {}, childNodes: [] }] } } }
+    ]
+    const second = [{ type: 3, timestamp: 2_000, data: { source: 0, adds: [], removes: [], texts: [], attributes: [{ id: 5, attributes: { src: 'https://tracker.example/x' } }] } }]
+    const api = createFakeApi({ 'recordings:get-chunk': (_id, seq) => bytes(seq === 0 ? first : second) })
+    const loader = createChunkLoader(api, 'rec-1' as RecordingId, APP, startOpening(api, 'rec-1' as RecordingId, APP))
+    await loader.load(buildChunk({ seq: 0, windowId: 'w1' }))
+    const [mutation] = await loader.load(buildChunk({ seq: 1, windowId: 'w1' }))
+    // Without the iframe's tag from the first chunk, the outside src would be left to load.
+    expect(JSON.stringify(mutation)).toContain('"attributes":{"src":null}')
+  })
+
   it('reports a first chunk that failed at the opening when it is loaded, and asks again on the next load', async () => {
     let stored: Uint8Array | null = null
     const api = createFakeApi({ 'recordings:get-chunk': () => stored })
-    const loader = createChunkLoader(api, 'rec-1' as RecordingId, APP, startOpening(api, 'rec-1' as RecordingId))
+    const loader = createChunkLoader(api, 'rec-1' as RecordingId, APP, startOpening(api, 'rec-1' as RecordingId, APP))
     await expect(loader.load(buildChunk({ seq: 0 }))).rejects.toThrow(/Part 1 .* missing/)
     stored = await bytes(events)
     expect((await loader.load(buildChunk({ seq: 0 }))).map((e) => e.timestamp)).toEqual([1_000, 1_001, 1_500])

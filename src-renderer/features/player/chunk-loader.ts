@@ -60,21 +60,30 @@ export type ChunkLoader = {
   prefetchBytes: (part: { chunk: SnapshotChunkInfo } | { keyframe: KeyframeInfo }) => Promise<void>
 }
 
-/** A chunk fetched, inflated and parsed (not yet made safe for replay: that happens in load order, per window). */
-export type DecodedChunk = { byteLength: number; events: ReplayEvent[] }
+/**
+ * A chunk fetched, inflated and parsed. `isolation` is set when its events were already made safe for replay, as the
+ * first of their window, with that state (the window's chunks after it continue with it).
+ */
+export type DecodedChunk = { byteLength: number; events: ReplayEvent[]; isolation?: IsolationState }
 
 /**
  * What a player needs first, asked for as soon as a recording is opened, alongside its detail instead of after it:
- * the first chunk (seq 0: the recording's first full snapshot), fetched and decoded while the detail travels, and the
- * list of keyframes stored at import. Failures are left for the loader to report.
+ * the first chunk (seq 0: the recording's first full snapshot, the first chunk of its window), fetched, decoded and
+ * made safe for replay while the detail travels, and the list of keyframes stored at import. Failures are left for
+ * the loader to report.
  */
 export type OpeningFetches = {
   chunks: Map<number, Promise<DecodedChunk>>
   keyframes: Promise<KeyframeInfo[]>
 }
 
-export function startOpening(api: DesktopApi, recordingId: RecordingId): OpeningFetches {
-  const first = decodeChunk(0, api.invoke('recordings:get-chunk', recordingId, 0))
+export function startOpening(api: DesktopApi, recordingId: RecordingId, appOrigin: string): OpeningFetches {
+  const toAssetUrl = assetUrlFor(appOrigin)
+  const first = decodeChunk(0, api.invoke('recordings:get-chunk', recordingId, 0)).then((decoded) => {
+    const isolation = createIsolationState()
+    for (const event of decoded.events) isolateEvent(event, isolation, appOrigin, toAssetUrl)
+    return { ...decoded, isolation }
+  })
   first.catch(() => undefined)
   return { chunks: new Map([[0, first]]), keyframes: listKeyframes(api, recordingId) }
 }
@@ -186,10 +195,14 @@ export function createChunkLoader(
       prefetched.delete(seq)
       decoding = decodeChunk(seq, early ?? api.invoke('recordings:get-chunk', recordingId, seq))
     }
-    const { byteLength, events } = await decoding
+    const { byteLength, events, isolation } = await decoding
     bytes += byteLength
-    const state = isolationFor(chunk.windowId)
-    for (const event of events) isolateEvent(event, state, appOrigin, toAssetUrl)
+    if (!isolation) {
+      const state = isolationFor(chunk.windowId)
+      for (const event of events) isolateEvent(event, state, appOrigin, toAssetUrl)
+    } else if (!isolationByWindow.has(chunk.windowId)) {
+      isolationByWindow.set(chunk.windowId, isolation)
+    }
     performance.mark('tapedeck:chunk-decoded', { detail: { seq } })
     return events
   }

@@ -55,6 +55,13 @@ export type EngineOptions = {
 
 /** How far ahead of the playhead chunks are appended, in recording time. */
 const LOOKAHEAD_MS = 45_000
+/**
+ * A new Replayer's first look-ahead waits this long (wall time): decoding a chunk is one long task (~50–100 ms for
+ * 3k events) that would otherwise land on the frames right after an open or a seek, while the page is laid out.
+ */
+const LOOKAHEAD_DELAY_MS = 600
+/** ...unless less than this much recording time (times the speed) is left to play in what is loaded. */
+const LOOKAHEAD_URGENT_MS = 5_000
 /** What rebuilding a page from a full snapshot costs, in replayed incremental events (~150 ms for ~6k nodes). */
 const REBUILD_COST_EVENTS = 6_000
 /**
@@ -86,6 +93,8 @@ type Session = {
   loadingMore: boolean
   /** A chunk ahead of the playhead that failed to load: playback stops with its message when it gets there. */
   aheadError: ChunkError | null
+  /** `performance.now()` before which the look-ahead waits (unless playback is about to run out). */
+  lookAheadFrom: number
 }
 
 export class PlaybackEngine {
@@ -455,7 +464,8 @@ export class PlaybackEngine {
       firstIndex,
       lastIndex,
       loadingMore: false,
-      aheadError: null
+      aheadError: null,
+      lookAheadFrom: performance.now() + LOOKAHEAD_DELAY_MS
     }
     this.session = session
     return session
@@ -494,7 +504,9 @@ export class PlaybackEngine {
    */
   private halt(session: Session): void {
     try {
-      session.replayer.pause()
+      // Only the clock: rrweb's pause() also marks the page paused (a class on <html> that restyles every element,
+      // ~75 ms for 4.5k of them), which a page about to be replaced or moved to another time has no use for.
+      if (session.replayer.service.state.matches('playing')) session.replayer.service.send({ type: 'PAUSE' })
     } catch {
       // A Replayer that failed half-way has no clock to stop.
     }
@@ -525,9 +537,10 @@ export class PlaybackEngine {
   private loadAhead(): void {
     const session = this.session
     if (!session || session.loadingMore || session.aheadError || session.lastIndex >= session.chunks.length - 1) return
-    const horizon = this.timeMs + LOOKAHEAD_MS * Math.max(1, this.options.speed)
+    const speed = Math.max(1, this.options.speed)
     const loadedUntil = (session.chunks[session.lastIndex] as SnapshotChunkInfo).lastMs
-    if (loadedUntil > horizon) return
+    if (loadedUntil > this.timeMs + LOOKAHEAD_MS * speed) return
+    if (performance.now() < session.lookAheadFrom && loadedUntil > this.timeMs + LOOKAHEAD_URGENT_MS * speed) return
     session.loadingMore = true
     const generation = this.generation
     this.appendThrough(session, session.lastIndex + 1, generation)

@@ -40,9 +40,10 @@ export function PlayerScreen({ params, search }: RouteProps) {
   useEffect(() => {
     let isCurrent = true
     const recordingId = id as RecordingId
-    // Asked in the order they are needed: the core answers one at a time, and the timeline takes the longest.
+    // The core answers one request at a time: the first chunk comes first (it is decoded while the playback part
+    // travels), the timeline last (it takes the longest).
+    const opening = startOpening(desktop, recordingId, window.location.origin)
     const playback = desktop.invoke('recordings:get-playback', recordingId)
-    const opening = startOpening(desktop, recordingId)
     const timeline = desktop.invoke('recordings:get-timeline', recordingId)
     timeline.catch(() => undefined)
     Promise.all([playback, opensAtException ? timeline.catch(() => null) : null])

@@ -233,19 +233,19 @@ function PlayerLayout({
 }
 
 /**
- * Resolves once the player's first frame is painted (or the replay failed, or `maxWaitMs` passed): the time to show
- * what would otherwise hold that frame up.
+ * Resolves once the player's first frame is painted and the next one is on its way (or the replay failed, or
+ * `maxWaitMs` passed), when the browser is idle: the time to show what would otherwise hold those frames up.
  */
 function afterFirstFrame(store: PlayerStore, maxWaitMs: number): { promise: Promise<void>; cancel: () => void } {
   let unsubscribe = () => {}
   let timer = 0
   const promise = new Promise<void>((resolve) => {
     const isDrawn = () => store.getState().hasDrawnFrame || store.getState().brokenMessage !== null
-    // The frame is drawn in an animation frame; a task queued from the next one runs after it is painted.
+    // The frame is drawn in an animation frame; the next two are playback's first (rrweb applies events in them).
     const done = () => {
       unsubscribe()
       window.clearTimeout(timer)
-      requestAnimationFrame(() => window.setTimeout(resolve, 0))
+      requestAnimationFrame(() => requestAnimationFrame(() => requestIdleCallback(() => resolve(), { timeout: 250 })))
     }
     if (isDrawn()) return done()
     unsubscribe = store.subscribe(() => {
