@@ -231,10 +231,12 @@ type AddedEvent = [
  * the data may have changed in any other way (the caller then reads every event again).
  *
  * An import only appends events (new rowids) unless it updates events it already had (the same uuid from a richer
- * source) or brings persons (a distinct id mapped to another person changes older events' person key). So the
- * update is taken only when every import since is finished, brought no persons, and stored exactly as many events
- * as there are new rowids; anything else (events written outside an import, deletions, a relink still pending)
- * falls back to the full read. Cost: proportional to the events added, plus one pass over the store's arrays.
+ * source) or brings persons (a distinct id mapped to another person changes older events' person key). A recording
+ * export brings its person too, which can map a distinct id to another person without changing any count (and its
+ * import counts no persons). So the update is taken only when every import since is finished, brought no persons
+ * and no recordings, and stored exactly as many events as there are new rowids; anything else (events written
+ * outside an import, deletions, a relink still pending) falls back to the full read. Cost: proportional to the
+ * events added, plus one pass over the store's arrays.
  */
 export function updateEventStore(
   db: ReadableDb,
@@ -261,11 +263,12 @@ export function updateEventStore(
       .prepare(
         `SELECT count(*) FILTER (WHERE status NOT IN ('imported', 'unchanged', 'failed')) AS open,
                 coalesce(sum(events) FILTER (WHERE status = 'imported'), 0) AS events,
-                coalesce(sum(persons) FILTER (WHERE status = 'imported'), 0) AS persons
+                coalesce(sum(persons) FILTER (WHERE status = 'imported'), 0) AS persons,
+                coalesce(sum(recordings) FILTER (WHERE status = 'imported'), 0) AS recordings
          FROM imports WHERE id > ?`
       )
-      .get(before.lastImport) as { open: number; events: number; persons: number }
-    if (imports.open > 0 || imports.persons > 0) return null
+      .get(before.lastImport) as { open: number; events: number; persons: number; recordings: number }
+    if (imports.open > 0 || imports.persons > 0 || imports.recordings > 0) return null
     const added = db
       .prepare(
         `SELECT rowid, person_key, timestamp_ms, event, session_id FROM events WHERE rowid > ? ORDER BY rowid`

@@ -26,6 +26,7 @@ import { createConnectionSnapshotStore, createSnapshotStore } from './store-snap
 
 const T0 = Date.UTC(2026, 9, 12)
 const CARRIED = ['$pathname', '$current_url', '$browser'] as const
+const RECORDING = '01a12f23-f12d-796a-aedc-e9656928f7dd.json'
 
 /** A seeded pseudo-random generator (mulberry32). */
 function random(seed: number): () => number {
@@ -271,6 +272,35 @@ describe('updating the event store after an import', () => {
     insertEvents(db, [{ event: 'a', distinctId: 'u1', timestampMs: T0 + 2 }])
     recordImport(db, 1)
     expect(updateEventStore(db, bare, null)).toBeNull()
+  })
+
+  it('reads everything again after a recording import whose person re-maps a distinct id', async () => {
+    const { dir, cleanup } = createTempDir()
+    try {
+      const db = openDatabase(join(dir, 'cache.sqlite'))
+      insertPerson(db, { id: 'p1', distinctIds: ['d1'] })
+      insertPerson(db, { id: 'p2', distinctIds: ['d2'] })
+      insertEvents(db, [
+        { event: 'a', distinctId: 'd1', timestampMs: T0 },
+        { event: 'b', distinctId: 'd2', timestampMs: T0 + 1 }
+      ])
+      recordImport(db, 2)
+      const engine = createAnalyticsEngine(db, { snapshots: null })
+      warm(db, engine.getStore())
+      // A recording export carries its person: here p1 with both distinct ids. No count changes (the persons and the
+      // mapping rows are there already, a recording file counts no persons), yet d2's events now belong to p1.
+      const recording = JSON.parse(
+        readFileSync(fixturePath('acme-small', 'recordings', RECORDING), 'utf8')
+      ) as { data: { person: unknown } }
+      recording.data.person = { id: 'p1', uuid: 'p1', distinct_ids: ['d1', 'd2'], properties: {} }
+      writeFileSync(join(dir, 'recording.json'), JSON.stringify(recording))
+      await importPaths(db, [join(dir, 'recording.json')])
+      expect(db.prepare(`SELECT person_key FROM events WHERE distinct_id = 'd2'`).pluck().get()).toBe('p1')
+      expectSameStore(db, engine.getStore(), loadEventStore(db, { snapshots: null }))
+      db.close()
+    } finally {
+      cleanup()
+    }
   })
 
   it('follows a real import of more events, from the worker’s store or from the saved snapshots', async () => {
