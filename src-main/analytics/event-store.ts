@@ -48,22 +48,39 @@ type PersonRow = [personKey: string, timestamps: string, events: string]
 
 /**
  * A cheap summary of what the analytics depend on; it changes whenever an import, a relink or a deletion happens.
+ *
+ * An import run commits each file with its relink queued and relinks them all at the end, in a transaction that
+ * changes no count but can move events to another person: the queue's size (and how many distinct ids it holds)
+ * tells the data before the relink from the data after it.
  */
 export function getDataFingerprint(db: ReadableDb): string {
-  const row = db
-    .prepare(
-      `SELECT (SELECT max(rowid) FROM events) AS maxEvent,
-              (SELECT count(*) FROM person_distinct_ids) AS distinctIds,
-              (SELECT count(*) FROM persons) AS persons,
-              (SELECT max(id) FROM imports) AS lastImport,
-              (SELECT max(finished_at_ms) FROM imports) AS lastFinished,
-              (SELECT max(rowid) FROM recordings) AS maxRecording,
-              (SELECT count(*) FROM exceptions) AS exceptions`
-    )
-    .get() as Record<string, number | null>
+  const row = db.prepare(fingerprintQuery(db)).get() as Record<string, number | null>
   return Object.values(row)
     .map((value) => String(value ?? 0))
     .join(':')
+}
+
+const FINGERPRINT_QUERIES = new WeakMap<ReadableDb, string>()
+
+/** The fingerprint's query; a read-only cache older than the relink queue (migration 0004) has none queued. */
+function fingerprintQuery(db: ReadableDb): string {
+  let query = FINGERPRINT_QUERIES.get(db)
+  if (query === undefined) {
+    const queue = tableExists(db, 'relink_queue')
+      ? `(SELECT count(*) FROM relink_queue) AS queued,
+         (SELECT count(*) FROM relink_queue WHERE kind = 'distinct') AS queuedDistinctIds`
+      : `0 AS queued, 0 AS queuedDistinctIds`
+    query = `SELECT (SELECT max(rowid) FROM events) AS maxEvent,
+                    (SELECT count(*) FROM person_distinct_ids) AS distinctIds,
+                    (SELECT count(*) FROM persons) AS persons,
+                    (SELECT max(id) FROM imports) AS lastImport,
+                    (SELECT max(finished_at_ms) FROM imports) AS lastFinished,
+                    (SELECT max(rowid) FROM recordings) AS maxRecording,
+                    (SELECT count(*) FROM exceptions) AS exceptions,
+                    ${queue}`
+    FINGERPRINT_QUERIES.set(db, query)
+  }
+  return query
 }
 
 /**
@@ -206,15 +223,17 @@ function readPreviousStore(
   }
 }
 
-/** The counts a fingerprint is made of, in `getDataFingerprint`'s order. */
+/** The counts a fingerprint is made of, in `getDataFingerprint`'s order (NaN where an older build's lacks one). */
 function parseFingerprint(fingerprint: string): {
   maxEvent: number
   distinctIds: number
   persons: number
   lastImport: number
+  queuedDistinctIds: number
 } {
-  const [maxEvent, distinctIds, persons, lastImport] = fingerprint.split(':').map(Number)
-  return { maxEvent, distinctIds, persons, lastImport }
+  const counts = fingerprint.split(':').map(Number)
+  const [maxEvent, distinctIds, persons, lastImport] = counts
+  return { maxEvent, distinctIds, persons, lastImport, queuedDistinctIds: counts[8] ?? NaN }
 }
 
 type AddedEvent = [
@@ -235,8 +254,8 @@ type AddedEvent = [
  * export brings its person too, which can map a distinct id to another person without changing any count (and its
  * import counts no persons). So the update is taken only when every import since is finished, brought no persons
  * and no recordings, and stored exactly as many events as there are new rowids; anything else (events written
- * outside an import, deletions, a relink still pending) falls back to the full read. Cost: proportional to the
- * events added, plus one pass over the store's arrays.
+ * outside an import, deletions, distinct ids waiting for their relink when the previous store was read) falls back
+ * to the full read. Cost: proportional to the events added, plus one pass over the store's arrays.
  */
 export function updateEventStore(
   db: ReadableDb,
@@ -252,6 +271,8 @@ export function updateEventStore(
     const before = parseFingerprint(previous.fingerprint)
     const now = parseFingerprint(fingerprint)
     if (
+      // Distinct ids were waiting for their relink when the previous store was read: it may have moved events since.
+      before.queuedDistinctIds !== 0 ||
       now.maxEvent < before.maxEvent ||
       now.distinctIds !== before.distinctIds ||
       now.persons !== before.persons ||
@@ -267,7 +288,12 @@ export function updateEventStore(
                 coalesce(sum(recordings) FILTER (WHERE status = 'imported'), 0) AS recordings
          FROM imports WHERE id > ?`
       )
-      .get(before.lastImport) as { open: number; events: number; persons: number; recordings: number }
+      .get(before.lastImport) as {
+      open: number
+      events: number
+      persons: number
+      recordings: number
+    }
     if (imports.open > 0 || imports.persons > 0 || imports.recordings > 0) return null
     const added = db
       .prepare(

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest'
 import type { SessionStats } from '@shared/analytics'
 import type { WritableDb } from '../db/types'
 import { importPaths } from '../ingest/import-service'
+import { createChangeSet } from '../ingest/import-store'
+import { queueRelink, relink, takeRelinkQueue } from '../ingest/relink'
 import { insertEvents, insertPerson, type EventSpec } from '../test/analytics-builders'
 import { createTempDir, createTestDb, fixturePath } from '../test/test-db'
 import { openDatabase } from '../db/open-database'
@@ -108,6 +110,25 @@ function expectSameStore(db: WritableDb, updated: EventStore, full: EventStore):
     expect(values(a[c])).toEqual(values(b[c]))
   })
 }
+
+/**
+ * An engine (no snapshots) over an event of d1 (person p1) and one of d2, warmed up, after their import; d2's person
+ * is whatever the cache maps it to.
+ */
+function warmEngineOfTwoDistinctIds(db: WritableDb) {
+  insertPerson(db, { id: 'p1', distinctIds: ['d1'] })
+  insertEvents(db, [
+    { event: 'a', distinctId: 'd1', timestampMs: T0 },
+    { event: 'b', distinctId: 'd2', timestampMs: T0 + 1 }
+  ])
+  recordImport(db, 2)
+  const engine = createAnalyticsEngine(db, { snapshots: null })
+  warm(db, engine.getStore())
+  return engine
+}
+
+const personKeyOf = (db: WritableDb, distinctId: string) =>
+  db.prepare(`SELECT person_key FROM events WHERE distinct_id = ?`).pluck().get(distinctId)
 
 describe('updating the event store after an import', () => {
   it('gives the store a full read gives, with rowids, sessions and columns carried over (random batches)', () => {
@@ -278,15 +299,8 @@ describe('updating the event store after an import', () => {
     const { dir, cleanup } = createTempDir()
     try {
       const db = openDatabase(join(dir, 'cache.sqlite'))
-      insertPerson(db, { id: 'p1', distinctIds: ['d1'] })
       insertPerson(db, { id: 'p2', distinctIds: ['d2'] })
-      insertEvents(db, [
-        { event: 'a', distinctId: 'd1', timestampMs: T0 },
-        { event: 'b', distinctId: 'd2', timestampMs: T0 + 1 }
-      ])
-      recordImport(db, 2)
-      const engine = createAnalyticsEngine(db, { snapshots: null })
-      warm(db, engine.getStore())
+      const engine = warmEngineOfTwoDistinctIds(db)
       // A recording export carries its person: here p1 with both distinct ids. No count changes (the persons and the
       // mapping rows are there already, a recording file counts no persons), yet d2's events now belong to p1.
       const recording = JSON.parse(
@@ -295,12 +309,32 @@ describe('updating the event store after an import', () => {
       recording.data.person = { id: 'p1', uuid: 'p1', distinct_ids: ['d1', 'd2'], properties: {} }
       writeFileSync(join(dir, 'recording.json'), JSON.stringify(recording))
       await importPaths(db, [join(dir, 'recording.json')])
-      expect(db.prepare(`SELECT person_key FROM events WHERE distinct_id = 'd2'`).pluck().get()).toBe('p1')
+      expect(personKeyOf(db, 'd2')).toBe('p1')
       expectSameStore(db, engine.getStore(), loadEventStore(db, { snapshots: null }))
       db.close()
     } finally {
       cleanup()
     }
+  })
+
+  it('reads the store again once the run’s relink moved events to another person after a request in between', () => {
+    const db = createTestDb()
+    const engine = warmEngineOfTwoDistinctIds(db)
+    // A persons file is committed (with its relink queued, as the import service does) and a request comes in
+    // before the run's final relink, which then moves d2's events to p2.
+    db.transaction(() => {
+      insertPerson(db, { id: 'p2', distinctIds: ['d2'] })
+      recordImport(db, 0, 1)
+      queueRelink(db, { ...createChangeSet(), distinctIds: new Set(['d2']) })
+    })()
+    warm(db, engine.getStore())
+    db.transaction(() => {
+      const changes = createChangeSet()
+      takeRelinkQueue(db, changes)
+      relink(db, changes)
+    })()
+    expect(personKeyOf(db, 'd2')).toBe('p2')
+    expectSameStore(db, engine.getStore(), loadEventStore(db, { snapshots: null }))
   })
 
   it('follows a real import of more events, from the worker’s store or from the saved snapshots', async () => {
