@@ -831,11 +831,6 @@ function rowidsCodec(store: EventStore): SnapshotCodec<Float64Array> {
   }
 }
 
-/** The number of events in the store. */
-export function countEvents(store: EventStore): number {
-  return store.timestampMs.length
-}
-
 /** Binary search for a person key; -1 when absent. */
 export function findPerson(store: EventStore, personKey: string): number {
   let low = 0
