@@ -156,8 +156,7 @@ export function saveEventStore(store: EventStore, atMost = Infinity): number {
   const pending = store.lazy.get(PENDING_KEY) as PendingSaves | undefined
   if (!pending) return 0
   // What is still to be carried over comes from the previous store's snapshots, which the first write drops.
-  const carries = store.lazy.get(CARRIES_KEY) as Map<string, () => unknown> | undefined
-  for (const key of [...(carries?.keys() ?? [])]) takeCarried(store, key)
+  for (const key of [...(carriesOf(store)?.keys() ?? [])]) takeCarried(store, key)
   let saved = 0
   for (const [key, encode] of pending) {
     if (saved >= atMost) break
@@ -190,12 +189,28 @@ export type MergedSessions = {
 
 const CARRIES_KEY = 'carries'
 
+/** What an update still has to carry over to its store: how to make each value, by key. */
+type Carries = Map<string, () => unknown>
+
+/** The carries of a store; undefined for a store not made by an update. */
+function carriesOf(store: EventStore): Carries | undefined {
+  return store.lazy.get(CARRIES_KEY) as Carries | undefined
+}
+
+/**
+ * Leaves a value for an updated store to make when first asked for (`takeCarried`, `getLazy`), or when the store is
+ * saved; nothing for a store not made by an update.
+ */
+export function carryLater(store: EventStore, key: string, carry: () => unknown): void {
+  carriesOf(store)?.set(key, carry)
+}
+
 /**
  * A value an update carries over to the store and has not made yet (see updateEventStore): made now and kept;
  * undefined when there is none (or the previous store did not have it).
  */
 export function takeCarried(store: EventStore, key: string): unknown {
-  const carries = store.lazy.get(CARRIES_KEY) as Map<string, () => unknown> | undefined
+  const carries = carriesOf(store)
   const carry = carries?.get(key)
   if (!carry) return undefined
   carries?.delete(key)
@@ -310,7 +325,7 @@ export function updateEventStore(
     store.lazy.set(PENDING_KEY, pending)
     // The columns are carried over when first asked for (a funnel needs one or two; the warm-up asks for the rest
     // between requests), from the previous store's memory or snapshots: saving the updated store saves them first.
-    const carries = new Map<string, () => unknown>()
+    const carries: Carries = new Map()
     store.lazy.set(CARRIES_KEY, carries)
     let merged: MergedSessions | null | undefined
     const sessions = (): MergedSessions | null => {
@@ -916,7 +931,8 @@ export type SessionColumn = {
   sessionOf: Int32Array
 }
 
-const SESSION_KEY = 'session-column'
+/** Where the `$session_id` column is kept in a store's `lazy` and in its snapshots. */
+export const SESSION_KEY = 'session-column'
 
 /** Each event's `$session_id`, read from the `events_by_session` covering index. */
 export function getSessionColumn(db: ReadableDb, store: EventStore): SessionColumn {

@@ -28,15 +28,18 @@ import {
   sortedCopy
 } from './distribution'
 import {
+  carryLater,
   getDataFingerprint,
   getPropertyColumn,
   getRowids,
   getSessionColumn,
   deferSnapshot,
   hasEventColumns,
+  SESSION_KEY,
   takeCarried,
   writeSnapshot,
   type EventStore,
+  type SessionColumn,
   type StoreUpdate
 } from './event-store'
 import type { SnapshotPart } from './store-snapshots'
@@ -356,7 +359,7 @@ function getDeviceTable(store: EventStore, sessionCount: number): DeviceTable {
  */
 export function carrySessionDevices(update: StoreUpdate): void {
   const { previous, updated } = update
-  const oldColumn = previous.lazy.get('session-column') as { sessionIds: string[] } | undefined
+  const oldColumn = previous.lazy.get(SESSION_KEY) as SessionColumn | undefined
   // Read now: the previous store's snapshots are gone once the updated store is saved.
   const before =
     ((previous.lazy.get(DEVICES_KEY) ?? takeCarried(previous, DEVICES_KEY)) as
@@ -365,8 +368,7 @@ export function carrySessionDevices(update: StoreUpdate): void {
       ? getDeviceTable(previous, oldColumn.sessionIds.length)
       : readDeviceSnapshot(previous))
   if (!before) return
-  const carries = updated.lazy.get('carries') as Map<string, () => unknown> | undefined
-  carries?.set(DEVICES_KEY, () => {
+  carryLater(updated, DEVICES_KEY, () => {
     const merged = update.sessions()
     if (!merged || before.ofSession.length !== merged.renumbered.length) return undefined
     const table: DeviceTable = {
