@@ -1,4 +1,5 @@
 import { EVENT_COLUMNS } from '../db/migrations/0007-event-columns'
+import type { Statement } from 'better-sqlite3'
 import type { ReadableDb } from '../db/types'
 import type { SnapshotPart, SnapshotStore } from './store-snapshots'
 
@@ -54,33 +55,36 @@ type PersonRow = [personKey: string, timestamps: string, events: string]
  * tells the data before the relink from the data after it.
  */
 export function getDataFingerprint(db: ReadableDb): string {
-  const row = db.prepare(fingerprintQuery(db)).get() as Record<string, number | null>
+  const row = fingerprintStatement(db).get() as Record<string, number | null>
   return Object.values(row)
     .map((value) => String(value ?? 0))
     .join(':')
 }
 
-const FINGERPRINT_QUERIES = new WeakMap<ReadableDb, string>()
+const FINGERPRINT_STATEMENTS = new WeakMap<ReadableDb, Statement>()
 
-/** The fingerprint's query; a read-only cache older than the relink queue (migration 0004) has none queued. */
-function fingerprintQuery(db: ReadableDb): string {
-  let query = FINGERPRINT_QUERIES.get(db)
-  if (query === undefined) {
+/**
+ * The fingerprint's statement, prepared once per connection (every request asks for the fingerprint; preparing took
+ * most of its time). A read-only cache older than the relink queue (migration 0004) has none queued.
+ */
+function fingerprintStatement(db: ReadableDb): Statement {
+  let statement = FINGERPRINT_STATEMENTS.get(db)
+  if (statement === undefined) {
     const queue = tableExists(db, 'relink_queue')
       ? `(SELECT count(*) FROM relink_queue) AS queued,
          (SELECT count(*) FROM relink_queue WHERE kind = 'distinct') AS queuedDistinctIds`
       : `0 AS queued, 0 AS queuedDistinctIds`
-    query = `SELECT (SELECT max(rowid) FROM events) AS maxEvent,
+    statement = db.prepare(`SELECT (SELECT max(rowid) FROM events) AS maxEvent,
                     (SELECT count(*) FROM person_distinct_ids) AS distinctIds,
                     (SELECT count(*) FROM persons) AS persons,
                     (SELECT max(id) FROM imports) AS lastImport,
                     (SELECT max(finished_at_ms) FROM imports) AS lastFinished,
                     (SELECT max(rowid) FROM recordings) AS maxRecording,
                     (SELECT count(*) FROM exceptions) AS exceptions,
-                    ${queue}`
-    FINGERPRINT_QUERIES.set(db, query)
+                    ${queue}`)
+    FINGERPRINT_STATEMENTS.set(db, statement)
   }
-  return query
+  return statement
 }
 
 /**
