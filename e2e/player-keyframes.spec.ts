@@ -409,3 +409,29 @@ test('seeking through synthetic keyframes (no stored ones) shows exactly what re
     expect(await replayedBody(page)).toEqual(expected[i])
   }
 })
+
+test('stylesheets rewritten for replay in a worker are exactly what rrweb makes of them itself', async ({ page }) => {
+  test.setTimeout(120_000)
+  const list = new RecordingListPage(page)
+  await list.open(server().url)
+  const player = new PlayerPage(page)
+  const marks = (name: string) => page.evaluate<number>(`performance.getEntriesByName(${JSON.stringify(name)}).length`)
+  const seconds = Math.round((DURATION_MS * 0.7) / 1000)
+
+  // rrweb's own rewrite: the worker cannot load, so the player goes on without it.
+  await page.route('**/style-worker-*.js', (route) => route.abort())
+  await page.goto('about:blank')
+  await player.open(server().origin, DASHBOARD_ID, seconds)
+  await expect(player.root).toHaveAttribute('data-player-state', 'paused')
+  const byRrweb = await replayedPage(page)
+  expect(await marks('tapedeck:styles-prepared')).toBe(0)
+  // The page's :hover rules were rewritten (rrweb toggles a .\:hover class on hovered elements).
+  expect(byRrweb).toContain('.\\:hover')
+
+  await page.unrouteAll()
+  await page.goto('about:blank')
+  await player.open(server().origin, DASHBOARD_ID, seconds)
+  await expect(player.root).toHaveAttribute('data-player-state', 'paused')
+  expect(await marks('tapedeck:styles-prepared')).toBeGreaterThan(0)
+  expect(await replayedPage(page)).toEqual(byRrweb)
+})

@@ -8,6 +8,7 @@ import type { RecordingId, SnapshotChunkInfo } from '@shared/domain'
 import type { KeyframeInfo } from '@shared/contract/recording-channels'
 import type { DesktopApi } from '@shared/ipc-contract'
 import { assetUrlFor, createIsolationState, isolateEvent, type IsolationState } from './replay-isolation'
+import { prepareReplayStyles } from './replay-styles'
 
 /** A decoded rrweb event: what the Replayer needs is `type`, `timestamp` and `data`. */
 export type ReplayEvent = { type: number; timestamp: number; data: unknown; delay?: number }
@@ -82,6 +83,8 @@ export function startOpening(api: DesktopApi, recordingId: RecordingId, appOrigi
   const first = decodeChunk(0, api.invoke('recordings:get-chunk', recordingId, 0)).then((decoded) => {
     const isolation = createIsolationState()
     for (const event of decoded.events) isolateEvent(event, isolation, appOrigin, toAssetUrl)
+    // Its stylesheets are rewritten for replay in a worker while the rest of the opening goes on.
+    void prepareReplayStyles(decoded.events)
     return { ...decoded, isolation }
   })
   first.catch(() => undefined)
@@ -182,6 +185,8 @@ export function createChunkLoader(
     }
     const state = isolationFor(keyframe.windowId)
     for (const event of events) isolateEvent(event, state, appOrigin, toAssetUrl)
+    // A seek builds its page from this keyframe: its stylesheets are rewritten while the chunks after it load.
+    void prepareReplayStyles(events)
     performance.mark('tapedeck:keyframe-decoded', { detail: { seq: keyframe.seq } })
     return events
   }

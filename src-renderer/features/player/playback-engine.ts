@@ -16,6 +16,7 @@ import { KeyframeTree } from '@shared/keyframe-tree'
 import { ChunkError, type ChunkLoader, type ReplayEvent } from './chunk-loader'
 import { createReplayer, type RrwebEvents } from './create-replayer'
 import { KeyframeBuilder, type Keyframe } from './keyframe-builder'
+import { prepareReplayStyles } from './replay-styles'
 import {
   findActiveWindow,
   findChunkIndexAt,
@@ -333,6 +334,8 @@ export class PlaybackEngine {
           this.fail('This part of the recording holds a single event, which is not enough to replay anything.')
           return
         }
+        await prepareReplayStyles(events)
+        if (generation !== this.generation || this.isDestroyed) return
         const created = this.createSession(windowId, chunks, startIndex, neededIndex, events)
         this.apply(created, target)
         if (session?.windowId !== windowId) this.listener.onWindow(windowId)

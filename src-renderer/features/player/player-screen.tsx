@@ -8,7 +8,12 @@ import { EmptyState } from '../../components/empty-state'
 import { useRecordingListStore } from '../recordings/recording-list-store'
 import { startOpening, type OpeningFetches } from './chunk-loader'
 import { Player } from './player'
+import { warmStyleWorker } from './replay-styles'
 import './player.css'
+
+// The worker that rewrites stylesheets for replay is started once the app is idle, so the first recording opened
+// does not wait for it to load.
+if (typeof requestIdleCallback === 'function') requestIdleCallback(() => warmStyleWorker(), { timeout: 5_000 })
 
 type Loaded =
   | { status: 'loading'; id: string }
