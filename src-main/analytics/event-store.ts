@@ -637,17 +637,10 @@ function lowerBound(sorted: readonly string[], value: string): number {
   return low
 }
 
+/** The index of `value` in strings sorted in SQLite's order; -1 when absent. */
 function binarySearch(sorted: readonly string[], value: string): number {
-  let low = 0
-  let high = sorted.length - 1
-  while (low <= high) {
-    const mid = (low + high) >> 1
-    const order = compareBinary(sorted[mid], value)
-    if (order === 0) return mid
-    if (order < 0) low = mid + 1
-    else high = mid - 1
-  }
-  return -1
+  const index = lowerBound(sorted, value)
+  return index < sorted.length && sorted[index] === value ? index : -1
 }
 
 /** A column builder over an updated store holding the previous column's values at their new positions. */
@@ -850,19 +843,12 @@ function rowidsCodec(store: EventStore): SnapshotCodec<Float64Array> {
   }
 }
 
-/** Binary search for a person key; -1 when absent. */
+/**
+ * Binary search for a person key; -1 when absent. The keys are in SQLite's order, which `<` does not follow for every
+ * character (see compareBinary).
+ */
 export function findPerson(store: EventStore, personKey: string): number {
-  let low = 0
-  let high = store.personKeys.length - 1
-  while (low <= high) {
-    const mid = (low + high) >> 1
-    // The keys are in SQLite's order, which `<` does not follow for every character (see compareBinary).
-    const order = compareBinary(store.personKeys[mid], personKey)
-    if (order === 0) return mid
-    if (order < 0) low = mid + 1
-    else high = mid - 1
-  }
-  return -1
+  return binarySearch(store.personKeys, personKey)
 }
 
 /** A value cached in the store, built on first use. */
