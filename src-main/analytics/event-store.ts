@@ -327,6 +327,12 @@ export function updateEventStore(
       ['rowids', () => rowidsCodec(store).encode(getRowids(db, store))]
     ])
     store.lazy.set(PENDING_KEY, pending)
+    // A column is saved with the store when it has one by then (carried over, or built by a request meanwhile).
+    const saveColumn = <T>(key: string, codec: SnapshotCodec<T>) =>
+      pending.set(key, () => {
+        const column = findSaved(store, key, codec)
+        return column === undefined ? undefined : codec.encode(column)
+      })
     // The columns are carried over when first asked for (a funnel needs one or two; the warm-up asks for the rest
     // between requests), from the previous store's memory or snapshots: saving the updated store saves them first.
     const carries: Carries = new Map()
@@ -340,10 +346,7 @@ export function updateEventStore(
       return merged
     }
     carries.set(SESSION_KEY, () => sessions()?.column)
-    pending.set(SESSION_KEY, () => {
-      const column = findSaved(store, SESSION_KEY, sessionCodec(store))
-      return column && sessionCodec(store).encode(column)
-    })
+    saveColumn(SESSION_KEY, sessionCodec(store))
     // Added rowids are consecutive only without gaps; index them by their offset from the first one.
     const base = added.length > 0 ? added[0][0] : 0
     const span = added.length > 0 ? added[added.length - 1][0] - base + 1 : 0
@@ -360,10 +363,7 @@ export function updateEventStore(
         )
         return finishColumn(builder)
       })
-      pending.set(key, () => {
-        const column = findSaved(store, key, propertyCodec(store))
-        return column && propertyCodec(store).encode(column)
-      })
+      saveColumn(key, propertyCodec(store))
     }
     const update: StoreUpdate = { previous, updated: store, moves, sessions }
     for (const carry of carryOver) carry(update)
