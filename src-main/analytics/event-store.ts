@@ -248,11 +248,19 @@ function parseFingerprint(fingerprint: string): {
   distinctIds: number
   persons: number
   lastImport: number
+  lastFinished: number
   queuedDistinctIds: number
 } {
   const counts = fingerprint.split(':').map(Number)
-  const [maxEvent, distinctIds, persons, lastImport] = counts
-  return { maxEvent, distinctIds, persons, lastImport, queuedDistinctIds: counts[8] ?? NaN }
+  const [maxEvent, distinctIds, persons, lastImport, lastFinished] = counts
+  return {
+    maxEvent,
+    distinctIds,
+    persons,
+    lastImport,
+    lastFinished,
+    queuedDistinctIds: counts[8] ?? NaN
+  }
 }
 
 type AddedEvent = [
@@ -305,9 +313,11 @@ export function updateEventStore(
                 coalesce(sum(events) FILTER (WHERE status = 'imported'), 0) AS events,
                 coalesce(sum(persons) FILTER (WHERE status = 'imported'), 0) AS persons,
                 coalesce(sum(recordings) FILTER (WHERE status = 'imported'), 0) AS recordings
-         FROM imports WHERE id > ?`
+         FROM imports WHERE id > ? OR finished_at_ms > ?`
       )
-      .get(before.lastImport) as {
+      // The imports since the previous store: a later id, or a later finish (an import that took the id of one
+      // forgotten since: a folder sync forgets the imports of the files it prunes).
+      .get(before.lastImport, before.lastFinished) as {
       open: number
       events: number
       persons: number

@@ -130,6 +130,37 @@ function warmEngineOfTwoDistinctIds(db: WritableDb) {
 const personKeyOf = (db: WritableDb, distinctId: string) =>
   db.prepare(`SELECT person_key FROM events WHERE distinct_id = ?`).pluck().get(distinctId)
 
+/** Imports a recording export whose person (as PostHog exports carry it) is p1 with the distinct ids d1 and d2. */
+async function importRecordingOfP1(db: WritableDb, dir: string): Promise<void> {
+  const recording = JSON.parse(
+    readFileSync(fixturePath('acme-small', 'recordings', RECORDING), 'utf8')
+  ) as { data: { person: unknown } }
+  recording.data.person = { id: 'p1', uuid: 'p1', distinct_ids: ['d1', 'd2'], properties: {} }
+  writeFileSync(join(dir, 'recording.json'), JSON.stringify(recording))
+  await importPaths(db, [join(dir, 'recording.json')])
+}
+
+/**
+ * Warms an engine up over a cache file holding d1's and d2's events (persons p1 and p2), runs `change` (which
+ * imports `importRecordingOfP1`), and expects d2's events to be p1's and the engine's store to equal a full read.
+ */
+async function expectStoreToFollow(
+  change: (db: WritableDb, dir: string) => Promise<void>
+): Promise<void> {
+  const { dir, cleanup } = createTempDir()
+  try {
+    const db = openDatabase(join(dir, 'cache.sqlite'))
+    insertPerson(db, { id: 'p2', distinctIds: ['d2'] })
+    const engine = warmEngineOfTwoDistinctIds(db)
+    await change(db, dir)
+    expect(personKeyOf(db, 'd2')).toBe('p1')
+    expectSameStore(db, engine.getStore(), loadEventStore(db, { snapshots: null }))
+    db.close()
+  } finally {
+    cleanup()
+  }
+}
+
 describe('updating the event store after an import', () => {
   it('gives the store a full read gives, with rowids, sessions and columns carried over (random batches)', () => {
     for (let seed = 1; seed <= 12; seed++) {
@@ -296,25 +327,18 @@ describe('updating the event store after an import', () => {
   })
 
   it('reads everything again after a recording import whose person re-maps a distinct id', async () => {
-    const { dir, cleanup } = createTempDir()
-    try {
-      const db = openDatabase(join(dir, 'cache.sqlite'))
-      insertPerson(db, { id: 'p2', distinctIds: ['d2'] })
-      const engine = warmEngineOfTwoDistinctIds(db)
-      // A recording export carries its person: here p1 with both distinct ids. No count changes (the persons and the
-      // mapping rows are there already, a recording file counts no persons), yet d2's events now belong to p1.
-      const recording = JSON.parse(
-        readFileSync(fixturePath('acme-small', 'recordings', RECORDING), 'utf8')
-      ) as { data: { person: unknown } }
-      recording.data.person = { id: 'p1', uuid: 'p1', distinct_ids: ['d1', 'd2'], properties: {} }
-      writeFileSync(join(dir, 'recording.json'), JSON.stringify(recording))
-      await importPaths(db, [join(dir, 'recording.json')])
-      expect(personKeyOf(db, 'd2')).toBe('p1')
-      expectSameStore(db, engine.getStore(), loadEventStore(db, { snapshots: null }))
-      db.close()
-    } finally {
-      cleanup()
-    }
+    // No count changes (the persons and the mapping rows are there already, a recording file counts no persons),
+    // yet d2's events now belong to p1.
+    await expectStoreToFollow(importRecordingOfP1)
+  })
+
+  it('sees an import that took the id of an import forgotten since (a folder sync prunes a file that is gone)', async () => {
+    await expectStoreToFollow(async (db, dir) => {
+      const last = db.prepare(`SELECT max(id) FROM imports`).pluck().get()
+      db.prepare(`DELETE FROM imports WHERE id = ?`).run(last)
+      await importRecordingOfP1(db, dir)
+      expect(db.prepare(`SELECT max(id) FROM imports`).pluck().get()).toBe(last)
+    })
   })
 
   it('reads the store again once the run’s relink moved events to another person after a request in between', () => {
