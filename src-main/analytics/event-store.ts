@@ -51,8 +51,9 @@ type PersonRow = [personKey: string, timestamps: string, events: string]
  * A cheap summary of what the analytics depend on; it changes whenever an import, a relink or a deletion happens.
  *
  * An import run commits each file with its relink queued and relinks them all at the end, in a transaction that
- * changes no count but can move events to another person: the queue's size (and how many distinct ids it holds)
- * tells the data before the relink from the data after it.
+ * changes no count but can move events to another person, or give one its person key: the queue's size (and how many
+ * distinct ids it holds) and the events without a person key (an index range, empty but for that while) tell the
+ * data before the relink from the data after it.
  */
 export function getDataFingerprint(db: ReadableDb): string {
   const row = fingerprintStatement(db).get() as Record<string, number | null>
@@ -81,7 +82,8 @@ function fingerprintStatement(db: ReadableDb): Statement {
                     (SELECT max(finished_at_ms) FROM imports) AS lastFinished,
                     (SELECT max(rowid) FROM recordings) AS maxRecording,
                     (SELECT count(*) FROM exceptions) AS exceptions,
-                    ${queue}`)
+                    ${queue},
+                    (SELECT count(*) FROM events WHERE person_key IS NULL) AS withoutPerson`)
     FINGERPRINT_STATEMENTS.set(db, statement)
   }
   return statement

@@ -361,6 +361,21 @@ describe('updating the event store after an import', () => {
     expectSameStore(db, engine.getStore(), loadEventStore(db, { snapshots: null }))
   })
 
+  it('reads the store again once a relink filled the person keys it left out', () => {
+    const db = createTestDb()
+    const engine = warmEngineOfTwoDistinctIds(db)
+    // An import that gave an event its person id (the upsert leaves its person key to the relink; without a session
+    // id nothing is queued), and a request before the run's relink fills the key in.
+    db.prepare(
+      `UPDATE events SET person_id = 'p1', person_key = NULL WHERE distinct_id = 'd2'`
+    ).run()
+    recordImport(db, 1)
+    expect(engine.getStore().eventsWithoutPerson).toBe(1)
+    db.transaction(() => relink(db, createChangeSet()))()
+    expect(personKeyOf(db, 'd2')).toBe('p1')
+    expectSameStore(db, engine.getStore(), loadEventStore(db, { snapshots: null }))
+  })
+
   it('follows a real import of more events, from the worker’s store or from the saved snapshots', async () => {
     const { dir, cleanup } = createTempDir()
     try {
