@@ -52,8 +52,8 @@ type PersonRow = [personKey: string, timestamps: string, events: string]
  *
  * An import run commits each file with its relink queued and relinks them all at the end, in a transaction that
  * changes no count but can move events to another person, or give one its person key: the queue's size (and how many
- * distinct ids it holds) and the events without a person key (an index range, empty but for that while) tell the
- * data before the relink from the data after it.
+ * distinct ids it holds) and the count of events without a person key (an index range, empty outside that window)
+ * tell the data before the relink from the data after it.
  */
 export function getDataFingerprint(db: ReadableDb): string {
   const row = fingerprintStatement(db).get() as Record<string, number | null>
