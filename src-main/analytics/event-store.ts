@@ -281,8 +281,9 @@ type AddedEvent = [
  * An import only appends events (new rowids) unless it updates events it already had (the same uuid from a richer
  * source) or brings persons (a distinct id mapped to another person changes older events' person key). A recording
  * export brings its person too, which can map a distinct id to another person without changing any count (and its
- * import counts no persons). So the update is taken only when every import since is finished, brought no persons
- * and no recordings, and stored exactly as many events as there are new rowids; anything else (events written
+ * import counts no persons): each import records how many distinct ids it mapped anew. So the update is taken only
+ * when every import since is finished, brought no persons, mapped no distinct id, and stored exactly as many events
+ * as there are new rowids; anything else (events written
  * outside an import, deletions, distinct ids waiting for their relink when the previous store was read) falls back
  * to the full read. Cost: proportional to the events added, plus one pass over the store's arrays.
  */
@@ -314,7 +315,7 @@ export function updateEventStore(
         `SELECT count(*) FILTER (WHERE status NOT IN ('imported', 'unchanged', 'failed')) AS open,
                 coalesce(sum(events) FILTER (WHERE status = 'imported'), 0) AS events,
                 coalesce(sum(persons) FILTER (WHERE status = 'imported'), 0) AS persons,
-                coalesce(sum(recordings) FILTER (WHERE status = 'imported'), 0) AS recordings
+                coalesce(sum(remapped_distinct_ids) FILTER (WHERE status = 'imported'), 0) AS remapped
          FROM imports WHERE id > ? OR finished_at_ms > ?`
       )
       // The imports since the previous store: a later id, or a later finish (an import that took the id of one
@@ -323,9 +324,9 @@ export function updateEventStore(
       open: number
       events: number
       persons: number
-      recordings: number
+      remapped: number
     }
-    if (imports.open > 0 || imports.persons > 0 || imports.recordings > 0) return null
+    if (imports.open > 0 || imports.persons > 0 || imports.remapped > 0) return null
     const added = db
       .prepare(
         `SELECT rowid, person_key, timestamp_ms, event, session_id FROM events WHERE rowid > ? ORDER BY rowid`

@@ -332,6 +332,30 @@ describe('updating the event store after an import', () => {
     await expectStoreToFollow(importRecordingOfP1)
   })
 
+  it('follows a recording import whose person maps no distinct id anew by adding its events (no full read)', async () => {
+    const { dir, cleanup } = createTempDir()
+    try {
+      const db = openDatabase(join(dir, 'cache.sqlite'))
+      insertPerson(db, { id: 'p2', distinctIds: ['d2'] })
+      const engine = warmEngineOfTwoDistinctIds(db)
+      const previous = engine.getStore()
+      // The export carries p1 with d1 only, as the cache already maps it.
+      const recording = JSON.parse(
+        readFileSync(fixturePath('acme-small', 'recordings', RECORDING), 'utf8')
+      ) as { data: { person: unknown } }
+      recording.data.person = { id: 'p1', uuid: 'p1', distinct_ids: ['d1'], properties: {} }
+      writeFileSync(join(dir, 'recording.json'), JSON.stringify(recording))
+      await importPaths(db, [join(dir, 'recording.json')])
+      expect(db.prepare(`SELECT remapped_distinct_ids FROM imports ORDER BY id DESC LIMIT 1`).pluck().get()).toBe(0)
+      const updated = updateEventStore(db, previous, null)
+      expect(updated).not.toBeNull()
+      expectSameStore(db, updated as EventStore, loadEventStore(db, { snapshots: null }))
+      db.close()
+    } finally {
+      cleanup()
+    }
+  })
+
   it('sees an import that took the id of an import forgotten since (a folder sync prunes a file that is gone)', async () => {
     await expectStoreToFollow(async (db, dir) => {
       const last = db.prepare(`SELECT max(id) FROM imports`).pluck().get()

@@ -265,7 +265,7 @@ async function importOneFile(
       warnings.push('the file changed while it was being imported; import it again to read the new content')
     }
     if (file.contentHash === null) log.setRecordingsHash(storedIds, contentHash)
-    const outcome = log.recordImported(file, contentHash, result, counts, [...warnings, ...result.warnings], now())
+    const outcome = log.recordImported(file, contentHash, result, counts, [...warnings, ...result.warnings], now(), fileChanges.distinctIds.size)
     // Queued in the same transaction: if the run dies before its final relink, the next run relinks this file's data.
     queueRelink(db, fileChanges)
     db.exec('COMMIT')
@@ -414,13 +414,14 @@ function createImportLog(db: WritableDb) {
     .pluck()
   const insert = db.prepare(`
     INSERT INTO imports (path, size_bytes, mtime_ms, content_hash, kind, format, status, reason, warnings,
-                         recordings, events, persons, started_at_ms, finished_at_ms)
+                         recordings, events, persons, remapped_distinct_ids, started_at_ms, finished_at_ms)
     VALUES (@path, @sizeBytes, @mtimeMs, @contentHash, @kind, @format, @status, @reason, @warnings,
-            @recordings, @events, @persons, @nowMs, @nowMs)`)
+            @recordings, @events, @persons, @remapped, @nowMs, @nowMs)`)
   const lastKind = db.prepare<[string, string | null], { kind: string; format: string | null }>(
     `SELECT kind, format FROM imports WHERE (path = ? OR content_hash = ?) AND status = 'imported' ORDER BY id DESC LIMIT 1`
   )
-  const write = (outcome: ImportFileOutcome, file: InputFile, contentHash: string | null, nowMs: number) => {
+  /** `remapped`: how many distinct ids the file mapped to a person anew (the analytics store update needs it). */
+  const write = (outcome: ImportFileOutcome, file: InputFile, contentHash: string | null, nowMs: number, remapped = 0) => {
     insert.run({
       path: file.path,
       sizeBytes: file.sizeBytes,
@@ -434,6 +435,7 @@ function createImportLog(db: WritableDb) {
       recordings: outcome.recordings,
       events: outcome.events,
       persons: outcome.persons,
+      remapped,
       nowMs
     })
     return outcome
@@ -485,19 +487,22 @@ function createImportLog(db: WritableDb) {
     recordFailure(file: InputFile, contentHash: string | null, reason: string, nowMs: number): ImportFileOutcome {
       return write(failedOutcome(file.path, reason), file, contentHash, nowMs)
     },
+    /** `remappedDistinctIds`: distinct ids the file mapped to a person for the first time or to another person. */
     recordImported(
       file: InputFile,
       contentHash: string,
       result: FileResult,
       counts: { recordings: number; events: number; persons: number },
       warnings: string[],
-      nowMs: number
+      nowMs: number,
+      remappedDistinctIds = 0
     ): ImportFileOutcome {
       return write(
         { file: file.path, status: 'imported', kind: result.kind, format: result.format, reason: null, warnings, ...counts },
         file,
         contentHash,
-        nowMs
+        nowMs,
+        remappedDistinctIds
       )
     }
   }
