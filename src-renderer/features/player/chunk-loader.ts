@@ -7,7 +7,7 @@
 import type { RecordingId, SnapshotChunkInfo } from '@shared/domain'
 import type { KeyframeInfo } from '@shared/contract/recording-channels'
 import type { DesktopApi } from '@shared/ipc-contract'
-import { assetUrlFor, createIsolationState, isolateEvent, type IsolationState } from './replay-isolation'
+import { assetUrlFor, createIsolationState, isolateEvents, type IsolationState } from './replay-isolation'
 import { prepareReplayStyles } from './replay-styles'
 
 /** A decoded rrweb event: what the Replayer needs is `type`, `timestamp` and `data`. */
@@ -82,7 +82,7 @@ export function startOpening(api: DesktopApi, recordingId: RecordingId, appOrigi
   const toAssetUrl = assetUrlFor(appOrigin)
   const first = decodeChunk(0, api.invoke('recordings:get-chunk', recordingId, 0)).then((decoded) => {
     const isolation = createIsolationState()
-    for (const event of decoded.events) isolateEvent(event, isolation, appOrigin, toAssetUrl)
+    isolateEvents(decoded.events, isolation, appOrigin, toAssetUrl)
     // Its stylesheets are rewritten for replay in a worker while the rest of the opening goes on.
     void prepareReplayStyles(decoded.events)
     return { ...decoded, isolation }
@@ -155,6 +155,17 @@ export function createChunkLoader(
     return pending
   }
 
+  /** Bytes of part `seq` fetched ahead into `ahead` (taken once), else a request for them. */
+  function takeOrFetch(
+    ahead: Map<number, Promise<Uint8Array | null>>,
+    seq: number,
+    request: () => Promise<Uint8Array | null>
+  ): Promise<Uint8Array | null> {
+    const early = ahead.get(seq)
+    ahead.delete(seq)
+    return early ?? request()
+  }
+
   function isolationFor(windowId: string): IsolationState {
     let state = isolationByWindow.get(windowId)
     if (!state) isolationByWindow.set(windowId, (state = createIsolationState()))
@@ -166,9 +177,7 @@ export function createChunkLoader(
     const failed = `The saved position before part ${keyframe.seq + 1} of this recording could not be read`
     let data: Uint8Array | null
     try {
-      const early = keyframeBytes.get(keyframe.seq)
-      keyframeBytes.delete(keyframe.seq)
-      data = await (early ?? api.invoke('recordings:get-keyframe', recordingId, keyframe.seq))
+      data = await takeOrFetch(keyframeBytes, keyframe.seq, () => api.invoke('recordings:get-keyframe', recordingId, keyframe.seq))
     } catch (error) {
       throw new ChunkError(keyframe.seq, `${failed}: ${error instanceof Error ? error.message : String(error)}`)
     }
@@ -183,8 +192,7 @@ export function createChunkLoader(
     } catch {
       throw new ChunkError(keyframe.seq, `${failed}: its data is damaged.`)
     }
-    const state = isolationFor(keyframe.windowId)
-    for (const event of events) isolateEvent(event, state, appOrigin, toAssetUrl)
+    isolateEvents(events, isolationFor(keyframe.windowId), appOrigin, toAssetUrl)
     // A seek builds its page from this keyframe: its stylesheets are rewritten while the chunks after it load.
     void prepareReplayStyles(events)
     performance.mark('tapedeck:keyframe-decoded', { detail: { seq: keyframe.seq } })
@@ -195,19 +203,13 @@ export function createChunkLoader(
     const seq = chunk.seq
     let decoding = opened.get(seq)
     opened.delete(seq)
-    if (!decoding) {
-      const early = prefetched.get(seq)
-      prefetched.delete(seq)
-      decoding = decodeChunk(seq, early ?? api.invoke('recordings:get-chunk', recordingId, seq))
-    }
+    decoding ??= decodeChunk(seq, takeOrFetch(prefetched, seq, () => api.invoke('recordings:get-chunk', recordingId, seq)))
     const { byteLength, events, isolation } = await decoding
     bytes += byteLength
-    if (!isolation) {
-      const state = isolationFor(chunk.windowId)
-      for (const event of events) isolateEvent(event, state, appOrigin, toAssetUrl)
-    } else if (!isolationByWindow.has(chunk.windowId)) {
-      isolationByWindow.set(chunk.windowId, isolation)
-    }
+    if (!isolation) isolateEvents(events, isolationFor(chunk.windowId), appOrigin, toAssetUrl)
+    // Made safe at the opening as the window's first chunk: the window goes on from that state (unless it started
+    // elsewhere, from a deep link's keyframe).
+    else if (!isolationByWindow.has(chunk.windowId)) isolationByWindow.set(chunk.windowId, isolation)
     performance.mark('tapedeck:chunk-decoded', { detail: { seq } })
     return events
   }

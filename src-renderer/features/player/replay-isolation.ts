@@ -121,6 +121,16 @@ export function isolateEvent(
   }
 }
 
+/** `isolateEvent` for each of a window's events in order (a chunk, a keyframe). */
+export function isolateEvents(
+  events: readonly unknown[],
+  state: IsolationState,
+  appOrigin: string,
+  toAssetUrl: (absoluteUrl: string) => string
+): void {
+  for (const event of events) isolateEvent(event, state, appOrigin, toAssetUrl)
+}
+
 /**
  * The URL a cached asset is served from on this page's origin. Where the page has no usable origin (`file://`),
  * assets cannot be served, so they become an empty data URL rather than a request to the recorded site.
