@@ -8,7 +8,6 @@ import { adaptCssForReplay, createCache } from 'rrweb-snapshot'
 export type StyleRequest = { id: number; texts: string[] }
 export type StyleAnswer = { id: number; adapted: string[] }
 
-const cache = createCache()
 const scope = self as unknown as {
   onmessage: ((event: MessageEvent<StyleRequest>) => void) | null
   postMessage: (answer: StyleAnswer) => void
@@ -16,7 +15,7 @@ const scope = self as unknown as {
 
 scope.onmessage = (event) => {
   const { id, texts } = event.data
+  // The player keeps the answers (replay-styles.ts); a cache here would only hold them a second time.
+  const cache = createCache()
   scope.postMessage({ id, adapted: texts.map((text) => adaptCssForReplay(text, cache)) })
-  // The worker's cache only spares the same text twice in a row of requests; the player keeps the answers.
-  cache.stylesWithHoverClass.clear()
 }
