@@ -495,7 +495,7 @@ function createImportLog(db: WritableDb) {
       counts: { recordings: number; events: number; persons: number },
       warnings: string[],
       nowMs: number,
-      remappedDistinctIds = 0
+      remappedDistinctIds: number
     ): ImportFileOutcome {
       return write(
         { file: file.path, status: 'imported', kind: result.kind, format: result.format, reason: null, warnings, ...counts },
