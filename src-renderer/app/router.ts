@@ -72,12 +72,13 @@ export function navigate(target: string, options: { replace?: boolean } = {}): v
   if (hash === window.location.hash) return
   const next = parseHash(hash)
   for (const listener of navigationListeners) listener(next)
-  if (options.replace) {
-    window.history.replaceState(window.history.state, '', hash)
-    window.dispatchEvent(new HashChangeEvent('hashchange'))
-  } else {
-    window.location.hash = hash
-  }
+  // pushState / replaceState fire no event, and the one sent here is synchronous: the screen re-renders within the
+  // same input event, so a controlled checkbox never shows its old state in between (setting `location.hash` fires
+  // `hashchange` a task later, and a click read right after it saw the box unchecked). Back and Forward between
+  // these entries still fire `hashchange`, since only the hash differs.
+  if (options.replace) window.history.replaceState(window.history.state, '', hash)
+  else window.history.pushState(null, '', hash)
+  window.dispatchEvent(new HashChangeEvent('hashchange'))
 }
 
 let cachedHash: string | null = null
