@@ -63,6 +63,11 @@ const LOOKAHEAD_MS = 45_000
 const LOOKAHEAD_DELAY_MS = 600
 /** ...unless less than this much recording time (times the speed) is left to play in what is loaded. */
 const LOOKAHEAD_URGENT_MS = 5_000
+/**
+ * Even then, it waits for the page to be drawn and the frame after it to start, unless less than this is left: a
+ * first chunk often holds only the opening seconds, and decoding the next one must not delay the first frames.
+ */
+const LOOKAHEAD_STARVING_MS = 1_000
 /** What rebuilding a page from a full snapshot costs, in replayed incremental events (~150 ms for ~6k nodes). */
 const REBUILD_COST_EVENTS = 6_000
 /**
@@ -96,6 +101,8 @@ type Session = {
   aheadError: ChunkError | null
   /** `performance.now()` before which the look-ahead waits (unless playback is about to run out). */
   lookAheadFrom: number
+  /** The page is built and the two frames after it have started (the first one is painted). */
+  isDrawn: boolean
 }
 
 export class PlaybackEngine {
@@ -448,6 +455,7 @@ export class PlaybackEngine {
     replayer.on('fullsnapshot-rebuilded', () => {
       performance.mark('tapedeck:seek-rebuilt')
       this.listener.onFrame?.()
+      requestAnimationFrame(() => requestAnimationFrame(() => (session.isDrawn = true)))
       const start = () => {
         if (!this.isDestroyed && this.session?.windowId === windowId) this.startKeyframes(windowId)
       }
@@ -468,7 +476,8 @@ export class PlaybackEngine {
       lastIndex,
       loadingMore: false,
       aheadError: null,
-      lookAheadFrom: performance.now() + LOOKAHEAD_DELAY_MS
+      lookAheadFrom: performance.now() + LOOKAHEAD_DELAY_MS,
+      isDrawn: false
     }
     this.session = session
     return session
@@ -543,7 +552,9 @@ export class PlaybackEngine {
     const speed = Math.max(1, this.options.speed)
     const loadedUntil = (session.chunks[session.lastIndex] as SnapshotChunkInfo).lastMs
     if (loadedUntil > this.timeMs + LOOKAHEAD_MS * speed) return
-    if (performance.now() < session.lookAheadFrom && loadedUntil > this.timeMs + LOOKAHEAD_URGENT_MS * speed) return
+    const isEarly = performance.now() < session.lookAheadFrom
+    if (isEarly && loadedUntil > this.timeMs + LOOKAHEAD_URGENT_MS * speed) return
+    if (isEarly && !session.isDrawn && loadedUntil > this.timeMs + LOOKAHEAD_STARVING_MS * speed) return
     session.loadingMore = true
     const generation = this.generation
     this.appendThrough(session, session.lastIndex + 1, generation)
