@@ -37,6 +37,11 @@ export type LongRecordingOptions = {
   page?: LongRecordingPage
   startMs?: number
   seed?: number
+  /**
+   * Rules of a site-wide utility stylesheet (`utilityStylesheet`) inlined after the page's own: real sites inline
+   * 100 KB+ of CSS, which the player rewrites for replay in a worker (default none).
+   */
+  utilityRules?: number
 }
 
 export type SerializedNode = {
@@ -85,6 +90,25 @@ function words(random: () => number): string {
     { length: 2 + Math.floor(random() * 6) },
     () => WORDS[Math.floor(random() * WORDS.length)]
   ).join(' ')
+}
+
+/**
+ * `rules` rules of a utility-class stylesheet like the ones CSS frameworks generate (spacing, colour, `:hover` and
+ * `:focus` variants, breakpoints), ~90 characters each. Deterministic.
+ */
+export function utilityStylesheet(rules: number): string {
+  const properties = ['margin', 'padding', 'gap', 'width', 'min-height', 'border-radius', 'letter-spacing']
+  const parts: string[] = []
+  for (let i = 0; i < rules; i++) {
+    const property = properties[i % properties.length] as string
+    const size = (i % 48) / 4
+    const hue = (i * 37) % 360
+    if (i % 5 === 0) parts.push(`.hover\\:u-${i}:hover{background-color:hsl(${hue} 70% 45%);color:#fff;box-shadow:0 1px 2px rgba(0,0,0,.1)}`)
+    else if (i % 7 === 0) parts.push(`@media (min-width:${640 + (i % 4) * 128}px){.md\\:u-${i}{${property}:${size}rem;display:flex}}`)
+    else if (i % 11 === 0) parts.push(`.focus\\:u-${i}:focus-visible{outline:2px solid hsl(${hue} 80% 50%);outline-offset:2px}`)
+    else parts.push(`.u-${i}{${property}:${size}rem;border-color:hsl(${hue} 30% 80%)}`)
+  }
+  return parts.join('\n')
 }
 
 /** The document, doctype, html and head (with one inline stylesheet) around `body`; ids from `id`. */
@@ -634,6 +658,11 @@ export async function writeLongRecording(
       ? dashboardPage(random, nodes)
       : nestedFlexPage(random, nodes)
   const { root, elementIds, textIds } = page
+  if (options.utilityRules) {
+    const head = root.childNodes?.find((node) => node.tagName === 'html')?.childNodes?.find((node) => node.tagName === 'head')
+    const style = head?.childNodes?.find((node) => node.tagName === 'style')
+    if (style) style.attributes = { ...style.attributes, _cssText: `${String(style.attributes?._cssText ?? '')}\n${utilityStylesheet(options.utilityRules)}` }
+  }
   await write(
     `{"version":"2023-04-28","data":{"id":"${options.id}","person":{"uuid":"bench-person","distinct_ids":["bench-person"],"properties":{"email":"long.recording@bench.test"}},"snapshots":[`
   )

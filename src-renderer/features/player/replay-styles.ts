@@ -18,6 +18,12 @@ export type StyleCache = { stylesWithHoverClass: Map<string, string> }
 const MAX_CACHED_STYLES = 200
 /** Longest a page build waits for the worker (then rrweb rewrites what is missing itself). */
 const MAX_WAIT_MS = 1_500
+/**
+ * Below this much missing stylesheet text (characters) the worker is not asked: rrweb's own rewrite of it during the
+ * build (~10–25 ms for 8 KB) costs less than the round trip to the worker, which on two busy cores answered 8 KB in
+ * 35–50 ms while the first frame waited.
+ */
+const SMALL_STYLES_CHARS = 16_384
 const EVENT_FULL_SNAPSHOT = 2
 const NODE_ELEMENT = 2
 const NODE_TEXT = 3
@@ -114,6 +120,7 @@ export async function prepareReplayStyles(events: readonly ReplayEvent[]): Promi
   const styles = sharedStyleCache.stylesWithHoverClass
   const needed = findReplayStyles(events).filter((text) => !styles.has(text))
   if (needed.length === 0) return
+  if (needed.every((text) => !inFlight.has(text)) && needed.reduce((sum, text) => sum + text.length, 0) < SMALL_STYLES_CHARS) return
   const missing = needed.filter((text) => !inFlight.has(text))
   if (missing.length > 0) {
     const done = adaptInWorker(missing).then((answer) => {
