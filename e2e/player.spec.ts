@@ -102,3 +102,26 @@ test('n jumps to the next exception and the player opens straight at the first o
   await page.keyboard.press('p')
   await expect(player.overlay).toContainText(`${index} of ${position?.[2]}`)
 })
+
+test('a recording opened from the list is asked for once, and a new time in its link asks for nothing again', async ({ page }) => {
+  const target = [...manifest.recordings].sort((a, b) => b.duration_ms - a.duration_ms)[0]
+  if (!target) throw new Error('no recordings in the manifest')
+  const asked = new Map<string, number>()
+  page.on('request', (request) => {
+    const channel = /\/api\/invoke\/(recordings:get-(?:playback|timeline))$/.exec(new URL(request.url()).pathname)?.[1]
+    if (channel) asked.set(channel, (asked.get(channel) ?? 0) + 1)
+  })
+  const list = new RecordingListPage(page)
+  await list.open(server().url)
+  // The requests go out as the hash changes (before the route renders), and the screen takes them.
+  await list.row(target.session_id).click()
+  const player = new PlayerPage(page)
+  await player.waitLoaded()
+  await expect(player.root).toHaveAttribute('data-recording-id', target.session_id)
+  await player.pause()
+
+  const seconds = Math.floor(target.duration_ms / 2000)
+  await page.evaluate(`location.hash = '#/recordings/${target.session_id}?t=${seconds}'`)
+  await expect.poll(() => player.currentTimeMs()).toBe(seconds * 1000)
+  expect(Object.fromEntries(asked)).toEqual({ 'recordings:get-playback': 1, 'recordings:get-timeline': 1 })
+})

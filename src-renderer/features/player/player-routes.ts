@@ -1,4 +1,4 @@
 import type { AppRoute } from '../../app/route-types'
-import { PlayerScreen } from './player-screen'
+import { PLAYER_PATH, PlayerScreen } from './player-screen'
 
-export const playerRoutes: AppRoute[] = [{ pattern: '/recordings/:id', component: PlayerScreen, navGroup: '/recordings' }]
+export const playerRoutes: AppRoute[] = [{ pattern: PLAYER_PATH, component: PlayerScreen, navGroup: '/recordings' }]
