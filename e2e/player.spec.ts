@@ -103,7 +103,9 @@ test('n jumps to the next exception and the player opens straight at the first o
   await expect(player.overlay).toContainText(`${index} of ${position?.[2]}`)
 })
 
-test('a recording opened from the list is asked for once, and a new time in its link asks for nothing again', async ({ page }) => {
+test('a recording opened from the list is asked for once (its timeline after the first frame), and a new time in its link asks for nothing again', async ({
+  page
+}) => {
   const target = [...manifest.recordings].sort((a, b) => b.duration_ms - a.duration_ms)[0]
   if (!target) throw new Error('no recordings in the manifest')
   const asked = new Map<string, number>()
@@ -119,6 +121,13 @@ test('a recording opened from the list is asked for once, and a new time in its 
   await player.waitLoaded()
   await expect(player.root).toHaveAttribute('data-recording-id', target.session_id)
   await player.pause()
+  // The exceptions and inspector rows are asked for once the first frame is painted (building them competes with it).
+  const timelineAskedAfterFirstFrame = await page.evaluate<boolean>(`(() => {
+    const frame = performance.getEntriesByName('tapedeck:first-frame')[0]
+    const asked = performance.getEntriesByType('resource').find((entry) => entry.name.endsWith('/recordings:get-timeline'))
+    return Boolean(frame && asked && asked.startTime > frame.startTime)
+  })()`)
+  expect(timelineAskedAfterFirstFrame).toBe(true)
 
   const seconds = Math.floor(target.duration_ms / 2000)
   await page.evaluate(`location.hash = '#/recordings/${target.session_id}?t=${seconds}'`)

@@ -24,26 +24,29 @@ import { WindowSwitcher } from './window-switcher'
 /** Store updates while playing are limited to this rate; pauses and seeks always go through at once. */
 const TIME_UPDATE_MS = 80
 
-/** Longest the timeline waits for the first frame before it is shown anyway (a slow or stuck replay). */
+/** Longest the timeline waits for the first frame before it is asked for anyway (a slow or stuck replay). */
 const TIMELINE_WAIT_MS = 3_000
 
 /** One recording's player: replay, controls, overlay and inspector, with its own store. */
 export function Player({
   detail,
-  timeline = null,
+  loadTimeline = null,
   search,
   opening: fetches = null
 }: {
   detail: RecordingDetail
-  /** The detail's exceptions and timeline when `detail` came without them: shown once the first frame is painted. */
-  timeline?: Promise<RecordingTimeline | null> | null
+  /**
+   * Asks for the detail's exceptions and timeline when `detail` came without them: called once the first frame is
+   * painted, and what it answers is shown then.
+   */
+  loadTimeline?: (() => Promise<RecordingTimeline | null>) | null
   search: URLSearchParams
   /** What was asked for when the recording was opened (the first chunk, the stored keyframes). */
   opening?: OpeningFetches | null
 }) {
   const [store] = useState<PlayerStore>(() => {
     const { offsetMs } = initialOffsetFromSearch(search, detail)
-    return createPlayerStore(detail, { initialOffsetMs: offsetMs, isTimelinePending: timeline !== null })
+    return createPlayerStore(detail, { initialOffsetMs: offsetMs, isTimelinePending: loadTimeline !== null })
   })
   const [opening] = useState(() => initialOffsetFromSearch(search, detail))
   const viewportRef = useRef<HTMLDivElement>(null)
@@ -98,11 +101,12 @@ export function Player({
   }, [store, detail, opening, fetches])
 
   useEffect(() => {
-    if (!timeline) return
+    if (!loadTimeline) return
     let isCurrent = true
     const firstFrame = afterFirstFrame(store, TIMELINE_WAIT_MS)
-    Promise.all([timeline, firstFrame.promise]).then(
-      ([loaded]) => {
+    // Not asked for when the player closes first (the promise then never resolves).
+    firstFrame.promise.then(loadTimeline).then(
+      (loaded) => {
         if (!isCurrent) return
         if (loaded) store.getState().applyTimeline(loaded)
         else store.getState().failTimeline('The recording is no longer in the cache.')
@@ -115,7 +119,7 @@ export function Player({
       isCurrent = false
       firstFrame.cancel()
     }
-  }, [store, timeline])
+  }, [store, loadTimeline])
 
   // A new `?t=` on the same recording (edited link, back/forward) seeks there.
   const t = search.get('t')
