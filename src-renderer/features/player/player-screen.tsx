@@ -18,9 +18,14 @@ if (typeof requestIdleCallback === 'function') requestIdleCallback(() => warmSty
 /** The player's route. */
 export const PLAYER_PATH = '/recordings/:id'
 
+/** Requests sent as the hash changed are taken by the screen within this long, or not at all (sent anew). */
+const EARLY_REQUESTS_MAX_AGE_MS = 2_000
+
 /** What opening a recording asks the core for (see `requestOpening`). */
 type OpeningRequests = {
   id: string
+  /** `performance.now()` when they were sent. */
+  sentAt: number
   opening: OpeningFetches
   playback: Promise<RecordingPlayback | null>
   /** Asks for the exceptions and timeline on the first call; later calls get the same answer. */
@@ -38,7 +43,13 @@ function requestOpening(id: string): OpeningRequests {
   const playback = desktop.invoke('recordings:get-playback', recordingId)
   playback.catch(() => undefined)
   let timeline: Promise<RecordingTimeline | null> | null = null
-  return { id, opening, playback, timeline: () => (timeline ??= desktop.invoke('recordings:get-timeline', recordingId)) }
+  return {
+    id,
+    sentAt: performance.now(),
+    opening,
+    playback,
+    timeline: () => (timeline ??= desktop.invoke('recordings:get-timeline', recordingId))
+  }
 }
 
 /** A recording's requests sent as the hash changed to it, not yet taken by its screen. */
@@ -46,9 +57,14 @@ let requestedEarly: OpeningRequests | null = null
 /** The recording a PlayerScreen shows: a hash change within it (a new `?t=`) asks for nothing. */
 let shownId: string | null = null
 
+function earlyRequestsFor(id: string): OpeningRequests | null {
+  const early = requestedEarly
+  return early?.id === id && performance.now() - early.sentAt < EARLY_REQUESTS_MAX_AGE_MS ? early : null
+}
+
 /** The requests for `id`: those sent as the hash changed, or new ones. */
 function takeOpening(id: string): OpeningRequests {
-  const early = requestedEarly?.id === id ? requestedEarly : null
+  const early = earlyRequestsFor(id)
   requestedEarly = null
   return early ?? requestOpening(id)
 }
@@ -58,7 +74,7 @@ function takeOpening(id: string): OpeningRequests {
 if (typeof window !== 'undefined') {
   window.addEventListener('hashchange', () => {
     const id = matchPath(PLAYER_PATH, parseHash(window.location.hash).path)?.id
-    if (!id || id === shownId || requestedEarly?.id === id) return
+    if (!id || id === shownId || earlyRequestsFor(id)) return
     requestedEarly = requestOpening(id)
   })
 }
