@@ -54,6 +54,9 @@ export type EngineOptions = {
   followWindow: boolean
 }
 
+/** rrweb's event type of a full snapshot. */
+const EVENT_FULL_SNAPSHOT = 2
+
 /** How far ahead of the playhead chunks are appended, in recording time. */
 const LOOKAHEAD_MS = 45_000
 /**
@@ -64,10 +67,12 @@ const LOOKAHEAD_DELAY_MS = 600
 /** ...unless less than this much recording time (times the speed) is left to play in what is loaded. */
 const LOOKAHEAD_URGENT_MS = 5_000
 /**
- * Even then, it waits for the page to be drawn and the frame after it to start, unless less than this is left: a
- * first chunk often holds only the opening seconds, and decoding the next one must not delay the first frames.
+ * Even then, it waits until `LOOKAHEAD_AFTER_DRAWN_MS` after the page is drawn, unless less than this is left: a first
+ * chunk often holds only the opening seconds, and decoding the next one must not delay the first frames.
  */
 const LOOKAHEAD_STARVING_MS = 1_000
+/** Wall time after the first frame (the page built, two frames started) before an urgent look-ahead. */
+const LOOKAHEAD_AFTER_DRAWN_MS = 250
 /** What rebuilding a page from a full snapshot costs, in replayed incremental events (~150 ms for ~6k nodes). */
 const REBUILD_COST_EVENTS = 6_000
 /**
@@ -101,8 +106,8 @@ type Session = {
   aheadError: ChunkError | null
   /** `performance.now()` before which the look-ahead waits (unless playback is about to run out). */
   lookAheadFrom: number
-  /** The page is built and the two frames after it have started (the first one is painted). */
-  isDrawn: boolean
+  /** `performance.now()` when the page was built and the two frames after it had started (the first is painted). */
+  drawnAt: number | null
 }
 
 export class PlaybackEngine {
@@ -344,7 +349,7 @@ export class PlaybackEngine {
         await prepareReplayStyles(events)
         if (generation !== this.generation || this.isDestroyed) return
         const created = this.createSession(windowId, chunks, startIndex, neededIndex, events)
-        this.apply(created, target)
+        this.apply(created, target, events)
         if (session?.windowId !== windowId) this.listener.onWindow(windowId)
       }
     } catch (error) {
@@ -455,7 +460,7 @@ export class PlaybackEngine {
     replayer.on('fullsnapshot-rebuilded', () => {
       performance.mark('tapedeck:seek-rebuilt')
       this.listener.onFrame?.()
-      requestAnimationFrame(() => requestAnimationFrame(() => (session.isDrawn = true)))
+      requestAnimationFrame(() => requestAnimationFrame(() => (session.drawnAt ??= performance.now())))
       const start = () => {
         if (!this.isDestroyed && this.session?.windowId === windowId) this.startKeyframes(windowId)
       }
@@ -477,7 +482,7 @@ export class PlaybackEngine {
       loadingMore: false,
       aheadError: null,
       lookAheadFrom: performance.now() + LOOKAHEAD_DELAY_MS,
-      isDrawn: false
+      drawnAt: null
     }
     this.session = session
     return session
@@ -495,8 +500,16 @@ export class PlaybackEngine {
     }
   }
 
-  private apply(session: Session, targetMs: number): void {
-    const offset = Math.max(0, targetMs - session.baseMs)
+  /**
+   * Moves `session`'s Replayer to `targetMs`, playing or paused. `newEvents`: the events of a Replayer just made, that
+   * has not built its page yet. When its full snapshot is at the target itself (an opening at the start), it starts
+   * 1 ms after it, so the page is built now: rrweb builds what is before its start at once, and leaves a snapshot at
+   * the start to a timer that fired 10–20 ms later, after a frame of the app.
+   */
+  private apply(session: Session, targetMs: number, newEvents?: readonly ReplayEvent[]): void {
+    let offset = Math.max(0, targetMs - session.baseMs)
+    const snapshot = newEvents?.find((event) => event.type === EVENT_FULL_SNAPSHOT)
+    if (snapshot) offset = Math.max(offset, snapshot.timestamp - session.baseMs + 1)
     if (this.wantsPlay) {
       session.replayer.play(offset)
       this.setState('playing')
@@ -554,7 +567,8 @@ export class PlaybackEngine {
     if (loadedUntil > this.timeMs + LOOKAHEAD_MS * speed) return
     const isEarly = performance.now() < session.lookAheadFrom
     if (isEarly && loadedUntil > this.timeMs + LOOKAHEAD_URGENT_MS * speed) return
-    if (isEarly && !session.isDrawn && loadedUntil > this.timeMs + LOOKAHEAD_STARVING_MS * speed) return
+    const isJustDrawn = session.drawnAt === null || performance.now() < session.drawnAt + LOOKAHEAD_AFTER_DRAWN_MS
+    if (isEarly && isJustDrawn && loadedUntil > this.timeMs + LOOKAHEAD_STARVING_MS * speed) return
     session.loadingMore = true
     const generation = this.generation
     this.appendThrough(session, session.lastIndex + 1, generation)
