@@ -16,7 +16,8 @@ export type RecordingChannels = {
   'recordings:get': (id: RecordingId) => RecordingDetail | null
   /**
    * `recordings:get` in two parts, for the player: what it draws the first frame from (small), and the exceptions
-   * and inspector timeline (megabytes for a long recording), asked for at the same time and shown once it is in.
+   * and inspector timeline (megabytes for a long recording), asked for once the first frame is painted (at once when
+   * the player opens at the first exception).
    */
   'recordings:get-playback': (id: RecordingId) => RecordingPlayback | null
   'recordings:get-timeline': (id: RecordingId) => RecordingTimeline | null
