@@ -103,7 +103,7 @@ test('n jumps to the next exception and the player opens straight at the first o
   await expect(player.overlay).toContainText(`${index} of ${position?.[2]}`)
 })
 
-test('a recording opened from the list is asked for once (its timeline after the first frame), and a new time in its link asks for nothing again', async ({
+test('a recording pressed in the list is asked for once, before the click (its timeline after the first frame), and a new time in its link asks for nothing again', async ({
   page
 }) => {
   const target = [...manifest.recordings].sort((a, b) => b.duration_ms - a.duration_ms)[0]
@@ -115,8 +115,15 @@ test('a recording opened from the list is asked for once (its timeline after the
   })
   const list = new RecordingListPage(page)
   await list.open(server().url)
-  // The requests go out as the hash changes (before the route renders), and the screen takes them.
-  await list.row(target.session_id).click()
+  // The requests go out while the row is pressed (before the click that opens it), and the screen takes them.
+  const box = await list.row(target.session_id).boundingBox()
+  if (!box) throw new Error('the row is not on screen')
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+  const askedWhilePressed = page.waitForRequest((request) => request.url().endsWith('/recordings:get-playback'), { timeout: 5_000 })
+  await page.mouse.down()
+  await askedWhilePressed
+  expect(page.url()).not.toContain(target.session_id)
+  await page.mouse.up()
   const player = new PlayerPage(page)
   await player.waitLoaded()
   await expect(player.root).toHaveAttribute('data-recording-id', target.session_id)

@@ -1,4 +1,5 @@
 import type { AppRoute } from '../../app/route-types'
-import { PLAYER_PATH, PlayerScreen } from './player-screen'
+import { PLAYER_PATH } from './opening-requests'
+import { PlayerScreen } from './player-screen'
 
 export const playerRoutes: AppRoute[] = [{ pattern: PLAYER_PATH, component: PlayerScreen, navGroup: '/recordings' }]

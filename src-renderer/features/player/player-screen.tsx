@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react'
-import type { RecordingDetail, RecordingId, RecordingPlayback, RecordingTimeline } from '@shared/domain'
+import type { RecordingDetail, RecordingId, RecordingTimeline } from '@shared/domain'
 import { describeError, desktop } from '../../api-client'
 import { useScreenReady } from '../../app/app-store'
 import type { RouteProps } from '../../app/route-types'
-import { hrefFor, lastTargetFor, matchPath, parseHash } from '../../app/router'
+import { hrefFor, lastTargetFor } from '../../app/router'
 import { EmptyState } from '../../components/empty-state'
 import { useRecordingListStore } from '../recordings/recording-list-store'
-import { startOpening, type OpeningFetches } from './chunk-loader'
+import type { OpeningFetches } from './chunk-loader'
+import { forgetShown, takeOpening } from './opening-requests'
 import { Player } from './player'
 import { warmStyleWorker } from './replay-styles'
 import './player.css'
@@ -14,70 +15,6 @@ import './player.css'
 // The worker that rewrites stylesheets for replay is started once the app is idle, so the first recording opened
 // does not wait for it to load.
 if (typeof requestIdleCallback === 'function') requestIdleCallback(() => warmStyleWorker(), { timeout: 5_000 })
-
-/** The player's route. */
-export const PLAYER_PATH = '/recordings/:id'
-
-/** Requests sent as the hash changed are taken by the screen within this long, or not at all (sent anew). */
-const EARLY_REQUESTS_MAX_AGE_MS = 2_000
-
-/** What opening a recording asks the core for (see `requestOpening`). */
-type OpeningRequests = {
-  id: string
-  /** `performance.now()` when they were sent. */
-  sentAt: number
-  opening: OpeningFetches
-  playback: Promise<RecordingPlayback | null>
-  /** Asks for the exceptions and timeline on the first call; later calls get the same answer. */
-  timeline: () => Promise<RecordingTimeline | null>
-}
-
-/**
- * The first chunk first (it is decoded while the playback part travels), then the playback part. The timeline is
- * asked for when the player calls for it, once the first frame is painted: building it (45–100 ms for a long
- * recording) on a two-core machine held the first frame up by ~30 ms (60 ms at the 90th percentile).
- */
-function requestOpening(id: string): OpeningRequests {
-  const recordingId = id as RecordingId
-  const opening = startOpening(desktop, recordingId, window.location.origin)
-  const playback = desktop.invoke('recordings:get-playback', recordingId)
-  playback.catch(() => undefined)
-  let timeline: Promise<RecordingTimeline | null> | null = null
-  return {
-    id,
-    sentAt: performance.now(),
-    opening,
-    playback,
-    timeline: () => (timeline ??= desktop.invoke('recordings:get-timeline', recordingId))
-  }
-}
-
-/** A recording's requests sent as the hash changed to it, not yet taken by its screen. */
-let requestedEarly: OpeningRequests | null = null
-/** The recording a PlayerScreen shows: a hash change within it (a new `?t=`) asks for nothing. */
-let shownId: string | null = null
-
-function earlyRequestsFor(id: string): OpeningRequests | null {
-  const early = requestedEarly
-  return early?.id === id && performance.now() - early.sentAt < EARLY_REQUESTS_MAX_AGE_MS ? early : null
-}
-
-/** The requests for `id`: those sent as the hash changed, or new ones. */
-function takeOpening(id: string): OpeningRequests {
-  const early = earlyRequestsFor(id)
-  requestedEarly = null
-  return early ?? requestOpening(id)
-}
-
-// The requests go out as the hash changes to a recording, before React renders the route (the list's unmount and the
-// player's first render take ~25 ms, which the requests now spend travelling).
-if (typeof window !== 'undefined') {
-  window.addEventListener('hashchange', () => {
-    const id = matchPath(PLAYER_PATH, parseHash(window.location.hash).path)?.id
-    if (!id || id === shownId || earlyRequestsFor(id)) return
-    requestedEarly = requestOpening(id)
-  })
-}
 
 type Loaded =
   | { status: 'loading'; id: string }
@@ -110,7 +47,6 @@ export function PlayerScreen({ params, search }: RouteProps) {
   useEffect(() => {
     let isCurrent = true
     const recordingId = id as RecordingId
-    shownId = id
     const { opening, playback, timeline } = takeOpening(id)
     Promise.all([playback, opensAtException ? timeline().catch(() => null) : null])
       .then(([loadedPlayback, early]) => {
@@ -135,7 +71,7 @@ export function PlayerScreen({ params, search }: RouteProps) {
       })
     return () => {
       isCurrent = false
-      if (shownId === id) shownId = null
+      forgetShown(id)
     }
   }, [id, attempt, opensAtException])
 

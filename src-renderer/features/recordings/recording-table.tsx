@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import type { RecordingSort, RecordingSummary } from '@shared/domain'
 import { hrefFor, navigate } from '../../app/router'
 import { formatDateTime, formatDuration, formatUrl } from '../../components/format'
+import { requestOpeningEarly } from '../player/opening-requests'
 import { PAGE_SIZE, selectRow, useRecordingListStore, type RecordingListStore } from './recording-list-store'
 
 const ROW_HEIGHT = 34
@@ -187,6 +188,11 @@ function RecordingRow({
         if ((event.target as HTMLElement).closest('a')) return
         onSelect()
         onOpen(false)
+      }}
+      // A press on the row (not a middle click or a modified one, which open elsewhere or select) asks for the
+      // recording while the button is down: the click that opens it comes 60–150 ms later.
+      onPointerDown={(event) => {
+        if (event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey) requestOpeningEarly(row.id)
       }}
       onFocus={onSelect}
     >
