@@ -253,16 +253,8 @@ function parseFingerprint(fingerprint: string): {
   lastFinished: number
   queuedDistinctIds: number
 } {
-  const counts = fingerprint.split(':').map(Number)
-  const [maxEvent, distinctIds, persons, lastImport, lastFinished] = counts
-  return {
-    maxEvent,
-    distinctIds,
-    persons,
-    lastImport,
-    lastFinished,
-    queuedDistinctIds: counts[8] ?? NaN
-  }
+  const [maxEvent, distinctIds, persons, lastImport, lastFinished, , , , queuedDistinctIds = NaN] = fingerprint.split(':').map(Number)
+  return { maxEvent, distinctIds, persons, lastImport, lastFinished, queuedDistinctIds }
 }
 
 type AddedEvent = [

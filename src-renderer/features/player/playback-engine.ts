@@ -12,7 +12,7 @@
 import type { Replayer } from '@rrweb/replay'
 import type { KeyframeInfo } from '@shared/contract/recording-channels'
 import type { RecordingDetail, SnapshotChunkInfo } from '@shared/domain'
-import { KeyframeTree } from '@shared/keyframe-tree'
+import { KeyframeTree, RrwebEvent } from '@shared/keyframe-tree'
 import { ChunkError, type ChunkLoader, type ReplayEvent } from './chunk-loader'
 import { createReplayer, type RrwebEvents } from './create-replayer'
 import { KeyframeBuilder, type Keyframe } from './keyframe-builder'
@@ -54,25 +54,21 @@ export type EngineOptions = {
   followWindow: boolean
 }
 
-/** rrweb's event type of a full snapshot. */
-const EVENT_FULL_SNAPSHOT = 2
-
 /** How far ahead of the playhead chunks are appended, in recording time. */
 const LOOKAHEAD_MS = 45_000
 /**
- * A new Replayer's first look-ahead waits this long (wall time): decoding a chunk is one long task (~50–100 ms for
- * 3k events) that would otherwise land on the frames right after an open or a seek, while the page is laid out.
+ * A new Replayer's first look-ahead waits this long (wall time) after its page is drawn: decoding a chunk is one long
+ * task (~50–100 ms for 3k events) that would otherwise land on the frames right after an open or a seek.
  */
 const LOOKAHEAD_DELAY_MS = 600
-/** ...unless less than this much recording time (times the speed) is left to play in what is loaded. */
-const LOOKAHEAD_URGENT_MS = 5_000
 /**
- * Even then, it waits until `LOOKAHEAD_AFTER_DRAWN_MS` after the page is drawn, unless less than this is left: a first
- * chunk often holds only the opening seconds, and decoding the next one must not delay the first frames.
+ * ...only `LOOKAHEAD_URGENT_DELAY_MS` when less than this much recording time (times the speed) is left to play in
+ * what is loaded (a first chunk often holds only the opening seconds)...
  */
+const LOOKAHEAD_URGENT_MS = 5_000
+const LOOKAHEAD_URGENT_DELAY_MS = 250
+/** ...and not at all when less than this is left. */
 const LOOKAHEAD_STARVING_MS = 1_000
-/** Wall time after the first frame (the page built, two frames started) before an urgent look-ahead. */
-const LOOKAHEAD_AFTER_DRAWN_MS = 250
 /** What rebuilding a page from a full snapshot costs, in replayed incremental events (~150 ms for ~6k nodes). */
 const REBUILD_COST_EVENTS = 6_000
 /**
@@ -104,12 +100,13 @@ type Session = {
   loadingMore: boolean
   /** A chunk ahead of the playhead that failed to load: playback stops with its message when it gets there. */
   aheadError: ChunkError | null
-  /** `performance.now()` before which the look-ahead waits (unless playback is about to run out). */
-  lookAheadFrom: number
   /** `performance.now()` when the page was built and the two frames after it had started (the first is painted). */
   drawnAt: number | null
-  /** A seek is building a new Replayer in its place: nothing more is loaded for this one. */
-  isReplaced: boolean
+  /**
+   * The seek (`PlaybackEngine.generation`) that made it or last chose it: while a later one builds a new Replayer in
+   * its place, nothing more is loaded for this one.
+   */
+  generation: number
 }
 
 export class PlaybackEngine {
@@ -323,8 +320,7 @@ export class PlaybackEngine {
     this.timeMs = target
     this.listener.onTime(target)
 
-    // A seek back to this Replayer, after one that was to replace it, keeps it loading.
-    if (plan.kind === 'reuse' && session) session.isReplaced = false
+    if (plan.kind === 'reuse' && session) session.generation = generation
     try {
       if (plan.kind === 'reuse' && session && session.lastIndex >= neededIndex) {
         this.apply(session, target)
@@ -337,10 +333,7 @@ export class PlaybackEngine {
         this.apply(session, target)
       } else {
         this.setState(this.session ? 'buffering' : 'loading')
-        if (session) {
-          this.halt(session)
-          session.isReplaced = true
-        }
+        if (session) this.halt(session)
         const startIndex = plan.kind === 'keyframe' || plan.kind === 'imported' ? plan.chunkIndex : keyIndex
         const stored = plan.kind === 'imported' ? this.loader.loadKeyframe(plan.stored) : null
         const lists = await Promise.all(chunks.slice(startIndex, neededIndex + 1).map((c) => this.loader.load(c)))
@@ -355,7 +348,7 @@ export class PlaybackEngine {
         }
         await prepareReplayStyles(events)
         if (generation !== this.generation || this.isDestroyed) return
-        const created = this.createSession(windowId, chunks, startIndex, neededIndex, events)
+        const created = this.createSession(windowId, chunks, startIndex, neededIndex, events, generation)
         this.apply(created, target, events)
         if (session?.windowId !== windowId) this.listener.onWindow(windowId)
       }
@@ -460,7 +453,8 @@ export class PlaybackEngine {
     chunks: SnapshotChunkInfo[],
     firstIndex: number,
     lastIndex: number,
-    events: ReplayEvent[]
+    events: ReplayEvent[],
+    generation: number
   ): Session {
     this.destroySession()
     const replayer = createReplayer(events, this.container, this.options.speed)
@@ -488,9 +482,8 @@ export class PlaybackEngine {
       lastIndex,
       loadingMore: false,
       aheadError: null,
-      lookAheadFrom: performance.now() + LOOKAHEAD_DELAY_MS,
       drawnAt: null,
-      isReplaced: false
+      generation
     }
     this.session = session
     return session
@@ -516,7 +509,7 @@ export class PlaybackEngine {
    */
   private apply(session: Session, targetMs: number, newEvents?: readonly ReplayEvent[]): void {
     let offset = Math.max(0, targetMs - session.baseMs)
-    const snapshot = newEvents?.find((event) => event.type === EVENT_FULL_SNAPSHOT)
+    const snapshot = newEvents?.find((event) => event.type === RrwebEvent.FullSnapshot)
     if (snapshot) offset = Math.max(offset, snapshot.timestamp - session.baseMs + 1)
     if (this.wantsPlay) {
       session.replayer.play(offset)
@@ -561,7 +554,7 @@ export class PlaybackEngine {
       // The bytes first: a seek or a close while they travel spares decoding them (30–50 ms of the main thread for 3k
       // events, which landed in the seek's frames). Whoever needs the chunk then takes the bytes already fetched.
       await this.loader.prefetchBytes({ chunk })
-      if (this.session !== session || session.isReplaced || generation !== this.generation) return
+      if (this.session !== session || generation !== this.generation) return
       const events = await this.loader.load(chunk)
       if (this.session !== session) return
       // Another caller (the look-ahead, or a seek) appended it while this one waited.
@@ -574,14 +567,13 @@ export class PlaybackEngine {
   /** Appends chunks ahead of the playhead in the background. */
   private loadAhead(): void {
     const session = this.session
-    if (!session || session.isReplaced || session.loadingMore || session.aheadError || session.lastIndex >= session.chunks.length - 1) return
-    const speed = Math.max(1, this.options.speed)
-    const loadedUntil = (session.chunks[session.lastIndex] as SnapshotChunkInfo).lastMs
-    if (loadedUntil > this.timeMs + LOOKAHEAD_MS * speed) return
-    const isEarly = performance.now() < session.lookAheadFrom
-    if (isEarly && loadedUntil > this.timeMs + LOOKAHEAD_URGENT_MS * speed) return
-    const isJustDrawn = session.drawnAt === null || performance.now() < session.drawnAt + LOOKAHEAD_AFTER_DRAWN_MS
-    if (isEarly && isJustDrawn && loadedUntil > this.timeMs + LOOKAHEAD_STARVING_MS * speed) return
+    if (!session || session.generation !== this.generation || session.loadingMore || session.aheadError) return
+    if (session.lastIndex >= session.chunks.length - 1) return
+    // Recording time left to play in what is loaded, in wall time.
+    const left = ((session.chunks[session.lastIndex] as SnapshotChunkInfo).lastMs - this.timeMs) / Math.max(1, this.options.speed)
+    if (left > LOOKAHEAD_MS) return
+    const delay = left < LOOKAHEAD_STARVING_MS ? 0 : left < LOOKAHEAD_URGENT_MS ? LOOKAHEAD_URGENT_DELAY_MS : LOOKAHEAD_DELAY_MS
+    if (delay > 0 && (session.drawnAt === null || performance.now() < session.drawnAt + delay)) return
     session.loadingMore = true
     const generation = this.generation
     this.appendThrough(session, session.lastIndex + 1, generation)

@@ -8,6 +8,7 @@
  * rrweb-snapshot's own function, and put in one cache that every Replayer of the player shares (create-replayer.ts):
  * rrweb then finds them done. When the worker cannot run, rrweb does the rewrite itself, as before.
  */
+import { RrwebEvent } from '@shared/keyframe-tree'
 import type { ReplayEvent } from './chunk-loader'
 import type { StyleAnswer, StyleRequest } from './style-worker'
 
@@ -24,7 +25,6 @@ const MAX_WAIT_MS = 1_500
  * 35–50 ms while the first frame waited.
  */
 const SMALL_STYLES_CHARS = 16_384
-const EVENT_FULL_SNAPSHOT = 2
 const NODE_ELEMENT = 2
 const NODE_TEXT = 3
 /** rrweb's marker between the texts of a `<style>` with several text children. */
@@ -49,20 +49,35 @@ type SerializedNode = {
 export function findReplayStyles(events: readonly ReplayEvent[]): string[] {
   const texts = new Set<string>()
   for (const event of events) {
-    if (event.type !== EVENT_FULL_SNAPSHOT) continue
-    const stack: unknown[] = [(event.data as { node?: unknown } | null)?.node]
-    while (stack.length > 0) {
-      const node = stack.pop() as SerializedNode | null | undefined
-      if (!node || typeof node !== 'object') continue
-      if (node.type === NODE_TEXT && node.isStyle && typeof node.textContent === 'string') texts.add(node.textContent)
-      const cssText = node.type === NODE_ELEMENT ? node.attributes?._cssText : undefined
-      if (typeof cssText === 'string' && (node.tagName === 'style' || node.tagName === 'link')) {
-        texts.add(node.childNodes?.length ? cssText.split(CSS_SPLIT).join('') : cssText)
-      }
-      if (Array.isArray(node.childNodes)) for (const child of node.childNodes) stack.push(child)
-    }
+    if (event.type === RrwebEvent.FullSnapshot) for (const text of stylesOfSnapshot(event)) texts.add(text)
   }
-  return [...texts].filter((text) => text.trim() !== '')
+  return [...texts]
+}
+
+/**
+ * The texts of one full snapshot, walked once: the opening's first chunk is prepared as it arrives and again when the
+ * player builds its page from the same events.
+ */
+const stylesBySnapshot = new WeakMap<ReplayEvent, string[]>()
+
+function stylesOfSnapshot(event: ReplayEvent): string[] {
+  let found = stylesBySnapshot.get(event)
+  if (found) return found
+  const texts = new Set<string>()
+  const stack: unknown[] = [(event.data as { node?: unknown } | null)?.node]
+  while (stack.length > 0) {
+    const node = stack.pop() as SerializedNode | null | undefined
+    if (!node || typeof node !== 'object') continue
+    if (node.type === NODE_TEXT && node.isStyle && typeof node.textContent === 'string') texts.add(node.textContent)
+    const cssText = node.type === NODE_ELEMENT ? node.attributes?._cssText : undefined
+    if (typeof cssText === 'string' && (node.tagName === 'style' || node.tagName === 'link')) {
+      texts.add(node.childNodes?.length ? cssText.split(CSS_SPLIT).join('') : cssText)
+    }
+    if (Array.isArray(node.childNodes)) for (const child of node.childNodes) stack.push(child)
+  }
+  found = [...texts].filter((text) => text.trim() !== '')
+  stylesBySnapshot.set(event, found)
+  return found
 }
 
 let worker: Worker | null = null
